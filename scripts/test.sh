@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: Python model tests, then Node tests (engine, ONNX parity, contract).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+echo "== Python (models/) =="
+/usr/bin/python3 -m pytest -q models/tests || status=1
+echo "== Node =="
+npx tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^e2e/') || status=1
+exit $status
