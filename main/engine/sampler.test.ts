@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  classifierFreeGuidance, createSchedule, ddimStep, pMeanVariance, pSample, samplingIndices,
+  spaceTimesteps, type Dims4, type NoiseScheduleName, type Schedule,
+} from './sampler.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const refDir = path.resolve(repoRoot, '../shared/reference/glide');
+const readJson = (name: string) => JSON.parse(fs.readFileSync(path.join(refDir, name), 'utf8'));
+
+const TOL = 1e-9;
+
+function flat(v: unknown): number[] {
+  return Array.isArray(v) ? v.flatMap(flat) : [v as number];
+}
+
+/** Relative error, exact when the reference value is 0. */
+function maxRelErr(got: ArrayLike<number>, want: number[]): number {
+  assert.equal(got.length, want.length, 'length');
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const d = Math.abs(got[i] - want[i]);
+    const e = want[i] === 0 ? d : d / Math.abs(want[i]);
+    if (!(e <= worst)) worst = e; // also catches NaN
+  }
+  return worst;
+}
+
+const scheduleFields: Record<string, keyof Schedule> = {
+  betas: 'betas',
+  alphas_cumprod: 'alphasCumprod',
+  alphas_cumprod_prev: 'alphasCumprodPrev',
+  posterior_variance: 'posteriorVariance',
+  posterior_log_variance_clipped: 'posteriorLogVarianceClipped',
+  posterior_mean_coef1: 'posteriorMeanCoef1',
+  posterior_mean_coef2: 'posteriorMeanCoef2',
+  sqrt_recip_alphas_cumprod: 'sqrtRecipAlphasCumprod',
+  sqrt_recipm1_alphas_cumprod: 'sqrtRecipm1AlphasCumprod',
+};
+
+test('schedules.json: every schedule, respacing and array', () => {
+  const ref = readJson('schedules.json') as Record<string, Record<string, number[]>>;
+  const keys = Object.keys(ref);
+  assert.ok(keys.length >= 10, `expected 10 schedule entries, got ${keys.length}`);
+  let worst = 0;
+  for (const key of keys) {
+    const [name, respacing] = key.split('/') as [NoiseScheduleName, string];
+    const s = createSchedule(name, respacing);
+    const want = ref[key];
+    const refFields = Object.keys(want).filter((k) => k !== 'timestep_map');
+    assert.deepEqual(refFields.sort(), Object.keys(scheduleFields).sort(), `${key}: fields`);
+    assert.deepEqual(Array.from(s.timestepMap), want.timestep_map, `${key}: timestep_map`);
+    for (const [refName, ours] of Object.entries(scheduleFields)) {
+      const e = maxRelErr(s[ours] as Float64Array, want[refName]);
+      assert.ok(e <= TOL, `${key} ${refName}: rel err ${e}`);
+      worst = Math.max(worst, e);
+    }
+  }
+  console.log(`schedules: ${keys.length} entries, max rel err ${worst.toExponential(2)}`);
+});
+
+test('sampler_step.json: mean, log_variance, pred_xstart, p_sample, ddim eta 0 and 1', () => {
+  const ref = readJson('sampler_step.json');
+  const shape: Dims4 = [2, 3, 4, 4];
+  const x = Float64Array.from(flat(ref.x));
+  const modelOutput = Float64Array.from(flat(ref.model_output));
+  const knownRegion = {
+    image: Float64Array.from(flat(ref.inpaint_image)),
+    mask: Float64Array.from(flat(ref.inpaint_mask)),
+  };
+  const noise = Float64Array.from(flat(ref.noise));
+  const s = createSchedule('squaredcos_cap_v2', '100');
+  const input = { x, modelOutput, shape, knownRegion };
+  const steps = Object.keys(ref.steps);
+  assert.deepEqual(steps, ['0', '1', '57', '99']);
+  const worst: Record<string, number> = {};
+  for (const k of steps) {
+    const index = Number(k);
+    const want = ref.steps[k];
+    const mv = pMeanVariance(s, index, input);
+    const got: Record<string, Float64Array> = {
+      mean: mv.mean,
+      log_variance: mv.logVariance,
+      pred_xstart: mv.predXstart,
+      p_sample: pSample(s, index, input, noise).sample,
+      ddim_eta0: ddimStep(s, index, input, 0).sample,
+      ddim_eta1: ddimStep(s, index, input, 1, noise).sample,
+    };
+    assert.deepEqual(Object.keys(want).sort(), Object.keys(got).sort());
+    for (const [name, arr] of Object.entries(got)) {
+      const e = maxRelErr(arr, flat(want[name]));
+      assert.ok(e <= TOL, `index ${k} ${name}: rel err ${e}`);
+      worst[name] = Math.max(worst[name] ?? 0, e);
+    }
+  }
+  console.log('sampler step max rel err:', Object.entries(worst).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', '));
+});
+
+test('float32 inputs give float32 outputs close to the float64 path', () => {
+  const s = createSchedule('squaredcos_cap_v2', '25');
+  const shape: Dims4 = [1, 3, 2, 2];
+  const x64 = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+  const mo64 = Float64Array.from({ length: 24 }, (_, i) => Math.cos(3 * i) * 0.9);
+  const a = ddimStep(s, 10, { x: x64, modelOutput: mo64, shape }, 0).sample;
+  const b = ddimStep(s, 10, { x: Float32Array.from(x64), modelOutput: Float32Array.from(mo64), shape }, 0).sample;
+  assert.ok(b instanceof Float32Array);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5);
+});
+
+test('spaceTimesteps: ddimN, section strings and errors', () => {
+  assert.deepEqual(spaceTimesteps(1000, 'ddim50'), Array.from({ length: 50 }, (_, i) => i * 20));
+  assert.deepEqual(spaceTimesteps(1000, 'ddim25').length, 25);
+  assert.deepEqual(spaceTimesteps(10, '2,3'), [0, 4, 5, 7, 9]);
+  assert.deepEqual(spaceTimesteps(10, [2, 3]), [0, 4, 5, 7, 9]);
+  assert.throws(() => spaceTimesteps(1000, 'ddim999'));
+  assert.throws(() => spaceTimesteps(10, '11'));
+  assert.throws(() => spaceTimesteps(10, 'abc'));
+  const s = createSchedule('linear', 'ddim50');
+  assert.equal(s.numSteps, 50);
+  assert.deepEqual(samplingIndices(s).slice(0, 3), [49, 48, 47]);
+  assert.equal(samplingIndices(s).at(-1), 0);
+});
+
+test('classifierFreeGuidance: guided eps, variance from the prompted half', () => {
+  const shape: Dims4 = [2, 4, 1, 2]; // B=1, C=2
+  const cond = [1, 2, 3, 4, 0.5, 0.6, 0.7, 0.8];
+  const uncond = [0, 1, 1, 1, -0.5, -0.6, -0.7, -0.8];
+  const out = classifierFreeGuidance(Float32Array.from([...cond, ...uncond]), shape, 3);
+  assert.ok(out instanceof Float32Array);
+  assert.deepEqual(Array.from(out), [3, 4, 7, 10, 0.5, 0.6, 0.7, 0.8].map(Math.fround));
+  assert.throws(() => classifierFreeGuidance(new Float32Array(8), [1, 8, 1, 1], 3));
+});
+
+test('step input validation', () => {
+  const s = createSchedule('squaredcos_cap_v2', '25');
+  const shape: Dims4 = [1, 3, 2, 2];
+  const x = new Float64Array(12);
+  assert.throws(() => pMeanVariance(s, 0, { x, modelOutput: new Float64Array(12), shape }));
+  assert.throws(() => pMeanVariance(s, 25, { x, modelOutput: new Float64Array(24), shape }));
+  assert.throws(() => ddimStep(s, 5, { x, modelOutput: new Float64Array(24), shape }, 1));
+  // broadcast known region (batch 1 image/mask) is accepted
+  const kr = { image: new Float64Array(12).fill(0.5), mask: new Float64Array(4).fill(1) };
+  const r = pMeanVariance(s, 3, { x, modelOutput: new Float64Array(24), shape, knownRegion: kr });
+  assert.deepEqual(Array.from(r.predXstart), new Array(12).fill(0.5));
+});

@@ -1,0 +1,372 @@
+/**
+ * GLIDE's diffusion sampler as plain math on typed arrays (no model, no I/O).
+ *
+ * Follows the behaviour of openai/glide-text2im's gaussian_diffusion.py + respace.py:
+ * noise schedules, respacing, the learned-range variance, x0 prediction from eps,
+ * the known-region (inpainting) hook, DDPM p_sample and DDIM steps, and the
+ * classifier-free guidance combination the reference notebooks use.
+ *
+ * How the engine drives it (one image, batch 1):
+ *
+ *   const s = createSchedule('squaredcos_cap_v2', '25');   // upsampler: ('linear', 'fast27')
+ *   let x = xT;                                             // [1, 3, H, W] starting noise
+ *   for (const i of samplingIndices(s)) {                   // numSteps-1 down to 0
+ *     // model called on [x, x] with tokens [prompt, empty prompt] at timestep s.timestepMap[i]
+ *     const out = runModel(x, s.timestepMap[i]);            // [2, 6, H, W]
+ *     const modelOutput = classifierFreeGuidance(out, [2, 6, H, W], guidance); // [1, 6, H, W]
+ *     const input = { x, modelOutput, shape: [1, 3, H, W], knownRegion: { image, mask } };
+ *     x = ddimStep(s, i, input, 0).sample;                  // or pSample(s, i, input, noise_i)
+ *   }
+ *
+ * Indices are positions in the respaced schedule; only the model sees timestepMap[i].
+ * Schedule arrays are exact float64. Like the reference (its _extract_into_tensor casts to
+ * float32), a step first rounds the constants it reads to float32 and does the scalar DDIM
+ * arithmetic (sigma and its coefficients) in float32; per-pixel math is float64. Results are
+ * stored in arrays of the same type as `x`, so a Float32Array loop behaves like the float32
+ * reference and a Float64Array one reproduces the reference's float64 test vectors exactly.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+export type NoiseScheduleName = 'squaredcos_cap_v2' | 'linear';
+/** NCHW dimensions. */
+export type Dims4 = readonly [number, number, number, number];
+
+// ---------------------------------------------------------------------------
+// Noise schedules and respacing
+
+/** Betas of the original (un-respaced) process. */
+export function betasForSchedule(name: NoiseScheduleName, numTimesteps: number): Float64Array {
+  const betas = new Float64Array(numTimesteps);
+  if (name === 'linear') {
+    // Ho et al.'s linear schedule, scaled so any step count spans the same range as 1000 steps.
+    const scale = 1000 / numTimesteps;
+    const start = scale * 0.0001;
+    const end = scale * 0.02;
+    // Same arithmetic as numpy.linspace (i*step + start, last value exactly `end`).
+    const step = (end - start) / (numTimesteps - 1);
+    for (let i = 0; i < numTimesteps; i++) betas[i] = i * step + start;
+    betas[numTimesteps - 1] = end;
+  } else if (name === 'squaredcos_cap_v2') {
+    // Cosine alpha-bar (Nichol & Dhariwal); beta capped at 0.999 to avoid a singular last step.
+    const alphaBar = (t: number) => Math.cos(((t + 0.008) / 1.008) * Math.PI / 2) ** 2;
+    for (let i = 0; i < numTimesteps; i++) {
+      const t1 = i / numTimesteps;
+      const t2 = (i + 1) / numTimesteps;
+      betas[i] = Math.min(1 - alphaBar(t2) / alphaBar(t1), 0.999);
+    }
+  } else {
+    throw new Error(`unknown noise schedule: ${String(name)}`);
+  }
+  return betas;
+}
+
+/** Python's round(): halves go to the even neighbour (matters for exact .5 strides). */
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * Which original timesteps to keep, ascending. `sectionCounts` is "N" or "a,b,c" (the process is
+ * cut into equal sections, each strided to that many steps), "ddimN" (one integer stride giving
+ * exactly N steps) or "fast27" ("10,10,3,2,2" with the last step moved to T-3).
+ */
+export function spaceTimesteps(numTimesteps: number, sectionCounts: string | readonly number[]): number[] {
+  let counts: number[];
+  if (typeof sectionCounts === 'string') {
+    if (sectionCounts.startsWith('ddim')) {
+      const desired = Number.parseInt(sectionCounts.slice(4), 10);
+      for (let stride = 1; stride < numTimesteps; stride++) {
+        if (Math.ceil(numTimesteps / stride) === desired) {
+          const steps: number[] = [];
+          for (let t = 0; t < numTimesteps; t += stride) steps.push(t);
+          return steps;
+        }
+      }
+      throw new Error(`cannot create exactly ${desired} steps with an integer stride`);
+    }
+    if (sectionCounts === 'fast27') {
+      // The reference drops the noisiest step to reduce DDIM artifacts.
+      const steps = new Set(spaceTimesteps(numTimesteps, '10,10,3,2,2'));
+      steps.delete(numTimesteps - 1);
+      steps.add(numTimesteps - 3);
+      return [...steps].sort((a, b) => a - b);
+    }
+    counts = sectionCounts.split(',').map((s) => {
+      const n = Number(s.trim());
+      if (!Number.isInteger(n) || n < 0 || s.trim() === '') throw new Error(`bad respacing: ${sectionCounts}`);
+      return n;
+    });
+  } else {
+    counts = [...sectionCounts];
+  }
+  const sizePer = Math.floor(numTimesteps / counts.length);
+  const extra = numTimesteps % counts.length;
+  const all = new Set<number>();
+  let startIdx = 0;
+  counts.forEach((count, i) => {
+    const size = sizePer + (i < extra ? 1 : 0);
+    if (size < count) throw new Error(`cannot divide section of ${size} steps into ${count}`);
+    const fracStride = count <= 1 ? 1 : (size - 1) / (count - 1);
+    let cur = 0;
+    for (let k = 0; k < count; k++) {
+      all.add(startIdx + roundHalfEven(cur));
+      cur += fracStride; // accumulated like the reference, so rounding matches
+    }
+    startIdx += size;
+  });
+  return [...all].sort((a, b) => a - b);
+}
+
+/** Respaced process constants, indexed by the respaced step index. All float64. */
+export interface Schedule {
+  readonly numSteps: number;
+  /** Model timestep (in the original process) for each respaced index. */
+  readonly timestepMap: Int32Array;
+  readonly betas: Float64Array;
+  readonly logBetas: Float64Array;
+  readonly alphasCumprod: Float64Array;
+  readonly alphasCumprodPrev: Float64Array;
+  readonly posteriorVariance: Float64Array;
+  readonly posteriorLogVarianceClipped: Float64Array;
+  readonly posteriorMeanCoef1: Float64Array;
+  readonly posteriorMeanCoef2: Float64Array;
+  readonly sqrtRecipAlphasCumprod: Float64Array;
+  readonly sqrtRecipm1AlphasCumprod: Float64Array;
+}
+
+/** Derived constants for a beta sequence (already respaced, if respacing). */
+export function scheduleFromBetas(betas: Float64Array, timestepMap?: ArrayLike<number>): Schedule {
+  const n = betas.length;
+  if (n === 0) throw new Error('empty schedule');
+  const f = () => new Float64Array(n);
+  const logBetas = f(), ac = f(), acPrev = f(), postVar = f(), postLogVar = f();
+  const coef1 = f(), coef2 = f(), sra = f(), srm1 = f();
+  let prod = 1;
+  for (let i = 0; i < n; i++) {
+    const b = betas[i];
+    if (!(b > 0 && b <= 1)) throw new Error(`beta out of (0, 1] at ${i}: ${b}`);
+    acPrev[i] = prod;
+    prod *= 1 - b;
+    ac[i] = prod;
+  }
+  for (let i = 0; i < n; i++) {
+    const b = betas[i];
+    logBetas[i] = Math.log(b);
+    sra[i] = Math.sqrt(1 / ac[i]);
+    srm1[i] = Math.sqrt(1 / ac[i] - 1);
+    postVar[i] = (b * (1 - acPrev[i])) / (1 - ac[i]);
+    coef1[i] = (b * Math.sqrt(acPrev[i])) / (1 - ac[i]);
+    coef2[i] = ((1 - acPrev[i]) * Math.sqrt(1 - b)) / (1 - ac[i]);
+  }
+  // The posterior variance is 0 at index 0; its log borrows index 1's value (as the reference).
+  for (let i = 0; i < n; i++) postLogVar[i] = Math.log(i === 0 && n > 1 ? postVar[1] : postVar[i]);
+  const map = new Int32Array(n);
+  for (let i = 0; i < n; i++) map[i] = timestepMap ? timestepMap[i] : i;
+  return {
+    numSteps: n, timestepMap: map, betas: Float64Array.from(betas), logBetas,
+    alphasCumprod: ac, alphasCumprodPrev: acPrev, posteriorVariance: postVar,
+    posteriorLogVarianceClipped: postLogVar, posteriorMeanCoef1: coef1, posteriorMeanCoef2: coef2,
+    sqrtRecipAlphasCumprod: sra, sqrtRecipm1AlphasCumprod: srm1,
+  };
+}
+
+/** A named schedule respaced to `respacing` (e.g. "100", "25", "fast27", "ddim50"). */
+export function createSchedule(name: NoiseScheduleName, respacing: string, numTimesteps = 1000): Schedule {
+  const base = betasForSchedule(name, numTimesteps);
+  const keep = new Set(spaceTimesteps(numTimesteps, respacing));
+  // New betas reproduce the original alphas_cumprod at the kept timesteps.
+  const betas: number[] = [];
+  const map: number[] = [];
+  let acBase = 1;
+  let lastKept = 1;
+  for (let t = 0; t < numTimesteps; t++) {
+    acBase *= 1 - base[t];
+    if (keep.has(t)) {
+      betas.push(1 - acBase / lastKept);
+      lastKept = acBase;
+      map.push(t);
+    }
+  }
+  return scheduleFromBetas(Float64Array.from(betas), map);
+}
+
+/** Respaced indices in sampling order: numSteps-1 down to 0. */
+export function samplingIndices(schedule: Schedule): number[] {
+  return Array.from({ length: schedule.numSteps }, (_, k) => schedule.numSteps - 1 - k);
+}
+
+// ---------------------------------------------------------------------------
+// One step
+
+/** Inpainting: where mask is 1 the known image replaces the x0 prediction. */
+export interface KnownRegion {
+  /** [N or 1, C, H, W] in [-1, 1]. */
+  image: FloatArray;
+  /** [N or 1, 1, H, W]; 1 = keep the known pixel, 0 = generate. */
+  mask: FloatArray;
+}
+
+export interface StepInput<T extends FloatArray> {
+  /** Current sample at this respaced index, [N, C, H, W]. */
+  x: T;
+  /** [N, 2C, H, W]: eps, then the learned-range variance value v in [-1, 1]. */
+  modelOutput: FloatArray;
+  /** Dimensions of x. */
+  shape: Dims4;
+  knownRegion?: KnownRegion;
+  /** Clip the x0 prediction to [-1, 1] (after the known region); default true. */
+  clipDenoised?: boolean;
+}
+
+export interface MeanVariance<T extends FloatArray> {
+  mean: T;
+  logVariance: T;
+  predXstart: T;
+}
+
+export interface StepResult<T extends FloatArray> {
+  sample: T;
+  predXstart: T;
+}
+
+const f32 = Math.fround;
+
+function like<T extends FloatArray>(a: T, n: number): T {
+  return (a instanceof Float32Array ? new Float32Array(n) : new Float64Array(n)) as T;
+}
+
+function checkIndex(s: Schedule, index: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= s.numSteps) {
+    throw new Error(`step index ${index} outside 0..${s.numSteps - 1}`);
+  }
+}
+
+function checkInput<T extends FloatArray>(input: StepInput<T>): void {
+  const [n, c, h, w] = input.shape;
+  const size = n * c * h * w;
+  if (input.x.length !== size) throw new Error(`x has ${input.x.length} values, shape says ${size}`);
+  if (input.modelOutput.length !== 2 * size) {
+    throw new Error(`modelOutput has ${input.modelOutput.length} values, expected ${2 * size} ([N, 2C, H, W])`);
+  }
+  const kr = input.knownRegion;
+  if (kr) {
+    if (kr.image.length !== size && kr.image.length !== c * h * w) throw new Error('known-region image size mismatch');
+    if (kr.mask.length !== n * h * w && kr.mask.length !== h * w) throw new Error('known-region mask size mismatch');
+  }
+}
+
+/**
+ * Mean and log-variance of p(x_{t-1} | x_t) and the (hooked, clipped) x0 prediction.
+ * x0 = sqrt(1/ab)*x - sqrt(1/ab - 1)*eps; log var = lerp(posterior log var, log beta, (v+1)/2).
+ */
+export function pMeanVariance<T extends FloatArray>(s: Schedule, index: number, input: StepInput<T>): MeanVariance<T> {
+  checkIndex(s, index);
+  checkInput(input);
+  const { x, modelOutput, knownRegion } = input;
+  const clip = input.clipDenoised ?? true;
+  const [n, c, h, w] = input.shape;
+  const hw = h * w;
+  const chw = c * hw;
+  const mean = like(x, x.length), logVariance = like(x, x.length), predXstart = like(x, x.length);
+  const sra = f32(s.sqrtRecipAlphasCumprod[index]), srm1 = f32(s.sqrtRecipm1AlphasCumprod[index]);
+  const minLog = f32(s.posteriorLogVarianceClipped[index]), maxLog = f32(s.logBetas[index]);
+  const c1 = f32(s.posteriorMeanCoef1[index]), c2 = f32(s.posteriorMeanCoef2[index]);
+  const imgBatched = knownRegion ? knownRegion.image.length === n * chw : false;
+  const maskBatched = knownRegion ? knownRegion.mask.length === n * hw : false;
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      const xo = b * chw + ch * hw; // offset in x
+      const eo = b * 2 * chw + ch * hw; // eps channel in model output
+      const vo = eo + chw; // matching variance channel
+      for (let p = 0; p < hw; p++) {
+        const xv = x[xo + p];
+        let x0 = sra * xv - srm1 * modelOutput[eo + p];
+        if (knownRegion) {
+          const m = knownRegion.mask[(maskBatched ? b * hw : 0) + p];
+          const im = knownRegion.image[(imgBatched ? b * chw : 0) + ch * hw + p];
+          x0 = x0 * (1 - m) + im * m;
+        }
+        if (clip) x0 = x0 < -1 ? -1 : x0 > 1 ? 1 : x0;
+        const frac = (modelOutput[vo + p] + 1) / 2;
+        predXstart[xo + p] = x0;
+        mean[xo + p] = c1 * x0 + c2 * xv;
+        logVariance[xo + p] = frac * maxLog + (1 - frac) * minLog;
+      }
+    }
+  }
+  return { mean, logVariance, predXstart };
+}
+
+/** DDPM ancestral step: mean + exp(logvar/2) * noise; no noise at index 0. */
+export function pSample<T extends FloatArray>(
+  s: Schedule, index: number, input: StepInput<T>, noise: FloatArray,
+): StepResult<T> {
+  const { mean, logVariance, predXstart } = pMeanVariance(s, index, input);
+  if (noise.length !== mean.length) throw new Error('noise size mismatch');
+  const sample = like(input.x, mean.length);
+  for (let i = 0; i < mean.length; i++) {
+    sample[i] = index === 0 ? mean[i] : mean[i] + Math.exp(0.5 * logVariance[i]) * noise[i];
+  }
+  return { sample, predXstart };
+}
+
+/**
+ * DDIM step (Song et al. eq. 12). eps is re-derived from the hooked/clipped x0, so the known
+ * region steers the trajectory. eta 0 is deterministic (noise may be omitted).
+ */
+export function ddimStep<T extends FloatArray>(
+  s: Schedule, index: number, input: StepInput<T>, eta: number, noise?: FloatArray | null,
+): StepResult<T> {
+  const { predXstart } = pMeanVariance(s, index, input);
+  const x = input.x;
+  const ab = f32(s.alphasCumprod[index]), abPrev = f32(s.alphasCumprodPrev[index]);
+  // float32 op by op, as the reference computes these scalars on float32 tensors.
+  const sigma = f32(
+    f32(eta * f32(Math.sqrt(f32(f32(1 - abPrev) / f32(1 - ab)))))
+    * f32(Math.sqrt(f32(1 - f32(ab / abPrev)))),
+  );
+  const useNoise = index !== 0 && sigma !== 0;
+  if (useNoise && (!noise || noise.length !== x.length)) throw new Error('ddimStep with eta > 0 needs noise of x\'s size');
+  const sra = f32(s.sqrtRecipAlphasCumprod[index]), srm1 = f32(s.sqrtRecipm1AlphasCumprod[index]);
+  const sqrtAbPrev = f32(Math.sqrt(abPrev));
+  const dirCoef = f32(Math.sqrt(f32(f32(1 - abPrev) - f32(sigma * sigma))));
+  const sample = like(x, x.length);
+  for (let i = 0; i < x.length; i++) {
+    const eps = (sra * x[i] - predXstart[i]) / srm1;
+    const meanPred = predXstart[i] * sqrtAbPrev + dirCoef * eps;
+    sample[i] = useNoise ? meanPred + sigma * noise![i] : meanPred;
+  }
+  return { sample, predXstart };
+}
+
+// ---------------------------------------------------------------------------
+// Classifier-free guidance
+
+/**
+ * The model ran on batch 2B: rows 0..B-1 with the prompt, rows B..2B-1 with the empty prompt
+ * (both on the same x). Returns [B, 2C, H, W]: eps = uncond + scale*(cond - uncond) and the
+ * learned-variance channels of the prompted rows, as the reference sampling code does.
+ * `shape` is the model output's: [2B, 2C, H, W].
+ */
+export function classifierFreeGuidance<T extends FloatArray>(modelOutput: T, shape: Dims4, scale: number): T {
+  const [n2, c2, h, w] = shape;
+  if (n2 % 2 !== 0 || c2 % 2 !== 0) throw new Error(`guidance needs even batch and channels, got [${shape.join(', ')}]`);
+  const rowSize = c2 * h * w;
+  if (modelOutput.length !== n2 * rowSize) throw new Error('model output size does not match its shape');
+  const b = n2 / 2;
+  const epsSize = (c2 / 2) * h * w;
+  const out = like(modelOutput, b * rowSize);
+  for (let r = 0; r < b; r++) {
+    const co = r * rowSize, uo = (r + b) * rowSize;
+    for (let i = 0; i < epsSize; i++) {
+      const cond = modelOutput[co + i], uncond = modelOutput[uo + i];
+      out[co + i] = uncond + scale * (cond - uncond);
+    }
+    for (let i = epsSize; i < rowSize; i++) out[co + i] = modelOutput[co + i];
+  }
+  return out;
+}
