@@ -1,0 +1,66 @@
+/**
+ * The model bundle manifest (`bundle.json`), the one schema of the bundle format.
+ * Written by models/glide/bundle.py, documented in models/README.md, validated here by the engine.
+ */
+import { z } from 'zod';
+
+const fileName = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9._-]+$/, 'a plain file name inside the bundle folder')
+  .refine((n) => n !== '.' && n !== '..', 'a plain file name inside the bundle folder');
+
+const respacing = z.string().regex(/^(\d+(,\d+)*|ddim\d+|fast27)$/, 'a respacing like "100", "fast27" or "ddim50"');
+
+export const StageSchema = z.object({
+  imageSize: z.number().int().positive(),
+  /** Present on the upsampler: the size of the image it upsamples. */
+  lowResSize: z.number().int().positive().optional(),
+  textCtx: z.number().int().positive(),
+  xfWidth: z.number().int().positive(),
+  embDim: z.number().int().positive(),
+  noiseSchedule: z.enum(['squaredcos_cap_v2', 'linear']),
+  diffusionSteps: z.number().int().positive(),
+  graphs: z.object({ textEncoder: fileName, denoiser: fileName }),
+  /** The model's constructor options, as in OpenAI's checkpoints. */
+  modelOptions: z.record(z.string(), z.unknown()),
+  parameters: z.number().int().nonnegative(),
+});
+
+export const BundleSchema = z
+  .object({
+    format: z.literal('glide-inpaint-bundle'),
+    formatVersion: z.literal(1),
+    family: z.literal('glide-inpaint'),
+    name: z.string().min(1),
+    description: z.string(),
+    tokenizer: z.literal('gpt2-bpe'),
+    stages: z.object({ base: StageSchema, upsampler: StageSchema.optional() }),
+    defaults: z.object({
+      guidanceScale: z.number().min(0).max(50),
+      sampler: z.enum(['ddim', 'ddpm']),
+      eta: z.number().min(0).max(1),
+      baseRespacing: respacing,
+      upsamplerRespacing: respacing.optional(),
+      upsamplerTemperature: z.number().positive().max(2).optional(),
+    }),
+    files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
+    license: z.object({ name: z.string().min(1), text: z.string() }),
+    provenance: z.record(z.string(), z.unknown()),
+  })
+  .superRefine((b, ctx) => {
+    const stages = Object.entries(b.stages).filter(([, s]) => s !== undefined) as [string, z.infer<typeof StageSchema>][];
+    for (const [name, stage] of stages) {
+      for (const graph of Object.values(stage.graphs)) {
+        if (!(graph in b.files)) ctx.addIssue({ code: 'custom', path: ['stages', name, 'graphs'], message: `${graph} is not listed in files` });
+      }
+    }
+    const up = b.stages.upsampler;
+    if (up && up.lowResSize !== b.stages.base.imageSize) {
+      ctx.addIssue({ code: 'custom', path: ['stages', 'upsampler', 'lowResSize'], message: `must equal the base stage's imageSize (${b.stages.base.imageSize})` });
+    }
+  });
+
+export type Bundle = z.infer<typeof BundleSchema>;
+export type Stage = z.infer<typeof StageSchema>;
+export type StageName = 'base' | 'upsampler';

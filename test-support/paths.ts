@@ -1,0 +1,25 @@
+/** Where tests find the shared reference vectors and the bundles our own tools export. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** ../shared beside the clone (CI puts it there too). */
+export const REFERENCE_DIR = path.resolve(REPO_ROOT, '../shared/reference/glide');
+export const DEFAULT_BUNDLE_DIR = path.join(REPO_ROOT, 'models/default');
+
+/**
+ * The tiny reference models exported by our own tool (models/glide/export_tiny.py) as a bundle.
+ * Exported once per checkout into .work/tiny (about 10 s).
+ */
+export function tinyBundleDir(): string {
+  const dir = path.join(REPO_ROOT, '.work/tiny');
+  if (!existsSync(path.join(dir, 'bundle.json'))) {
+    execFileSync('/usr/bin/python3', ['-m', 'models.glide.export_tiny', REFERENCE_DIR, dir], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  }
+  return dir;
+}
