@@ -1,0 +1,114 @@
+/**
+ * Messages between the engine process and its parent (Electron's main process, or the serve-mode
+ * server, or a test). The parent sends requests; the engine answers each with events carrying the
+ * request's id. Both sides parse every message with these schemas.
+ *
+ * Images cross as file paths (full-resolution photos are large) or PNG bytes (Uint8Array, structured
+ * clone: Electron utilityProcess, or child_process with serialization 'advanced').
+ *
+ * An edit's result is a set of candidate patches: each is a PNG of the edited crop box, already
+ * blended, to be laid over the document at (x, y). Pixels outside every patch are never touched, so
+ * a document is its original photo plus the patches of its accepted edits, in order.
+ */
+import { z } from 'zod';
+
+export const ProviderChoice = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
+export type ProviderChoice = z.infer<typeof ProviderChoice>;
+
+export const Patch = z.object({
+  path: z.string().min(1), // PNG (RGB or RGBA) of the edited crop box
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+export type Patch = z.infer<typeof Patch>;
+
+/** The document's current pixels: the original photo with accepted patches laid over it in order. */
+export const ImageSource = z.object({
+  imagePath: z.string().min(1),
+  patches: z.array(Patch).max(10000).default([]),
+});
+export type ImageSource = z.infer<typeof ImageSource>;
+
+export const EditSettings = z.object({
+  prompt: z.string().max(100_000),
+  guidanceScale: z.number().min(0).max(50).optional(), // bundle default when absent
+  steps: z.number().int().min(1).max(1000).optional(), // base-stage steps; bundle default when absent
+  sampler: z.enum(['ddim', 'ddpm']).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  candidates: z.number().int().min(1).max(8).default(1),
+  preview: z.boolean().default(true),
+});
+export type EditSettings = z.infer<typeof EditSettings>;
+
+export const EngineRequest = z.discriminatedUnion('type', [
+  /** Load (or switch to) a bundle and create its sessions on the chosen execution provider. */
+  z.object({ type: z.literal('load'), id: z.string(), bundleDir: z.string().min(1), provider: ProviderChoice.default('auto') }),
+  z.object({
+    type: z.literal('edit'),
+    id: z.string(),
+    source: ImageSource,
+    mask: z.instanceof(Uint8Array), // PNG at the photo's full resolution; white (>127) = generate
+    settings: EditSettings,
+    outDir: z.string().min(1), // where candidate patches are written
+  }),
+  z.object({ type: z.literal('cancel'), id: z.string() }), // id of the edit to cancel
+  z.object({
+    type: z.literal('export'),
+    id: z.string(),
+    source: ImageSource,
+    outPath: z.string().min(1),
+    format: z.enum(['png', 'jpeg', 'webp']),
+    quality: z.number().int().min(1).max(100).default(92),
+    /** Recipes of the edits, recorded in the file (PNG text chunk; XMP for JPEG/WebP). */
+    parameters: z.string().max(1_000_000).optional(),
+  }),
+  z.object({ type: z.literal('shutdown'), id: z.string() }),
+]);
+export type EngineRequest = z.infer<typeof EngineRequest>;
+
+export const BundleInfo = z.object({
+  dir: z.string(),
+  name: z.string(),
+  sha256: z.string(), // hash of bundle.json, which lists every file's hash
+  stages: z.array(z.enum(['base', 'upsampler'])),
+  imageSize: z.number().int(),
+  defaults: z.object({ guidanceScale: z.number(), steps: z.number().int(), sampler: z.enum(['ddim', 'ddpm']) }),
+  license: z.string(),
+});
+export type BundleInfo = z.infer<typeof BundleInfo>;
+
+export const ProviderInfo = z.object({
+  name: z.enum(['cpu', 'cuda', 'dml', 'coreml']),
+  reason: z.string(), // why this one: shown to the user
+});
+
+export const Candidate = Patch.extend({ seed: z.number().int() });
+export type Candidate = z.infer<typeof Candidate>;
+
+export const EngineEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('started'), pid: z.number().int() }), // sent once when the process is up
+  z.object({ type: z.literal('loaded'), id: z.string(), bundle: BundleInfo, provider: ProviderInfo }),
+  z.object({
+    type: z.literal('progress'),
+    id: z.string(),
+    candidate: z.number().int(),
+    stage: z.enum(['base', 'upsampler']),
+    step: z.number().int(), // 1-based, within the stage
+    totalSteps: z.number().int(),
+    /** Small PNG of the predicted result inside the crop, when previews are on. */
+    preview: z.instanceof(Uint8Array).optional(),
+    crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  }),
+  z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), millis: z.number() }),
+  z.object({ type: z.literal('exported'), id: z.string(), outPath: z.string(), bytes: z.number().int() }),
+  z.object({ type: z.literal('cancelled'), id: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    id: z.string(),
+    code: z.enum(['bad-request', 'bad-bundle', 'no-bundle', 'bad-image', 'empty-mask', 'too-large', 'busy', 'model-failure', 'internal']),
+    message: z.string(), // says what happened and what to do, for the user
+  }),
+]);
+export type EngineEvent = z.infer<typeof EngineEvent>;
