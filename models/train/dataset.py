@@ -171,6 +171,7 @@ def make_sample(
                     img = img + (d_rgb - img) * d_alpha[:, :, None]
                     break
 
+    background = img  # the scene without its object: evaluation compares generated pixels with it
     if has_object:
         img = img + (rgb - img) * a3
         caption = "" if drop else caption_for(colour, shape, size_name)
@@ -179,9 +180,10 @@ def make_sample(
         alpha = np.zeros_like(alpha)
         bbox = np.full(4, -1, np.int32)
 
-    image = (np.ascontiguousarray(img.transpose(2, 0, 1)) / 127.5 - 1.0).astype(np.float32)
+    to_model = lambda a: np.clip((np.ascontiguousarray(a.transpose(2, 0, 1)) / 127.5 - 1.0), -1, 1).astype(np.float32)  # noqa: E731
     return {
-        "image": np.clip(image, -1.0, 1.0),
+        "image": to_model(img),
+        "background": to_model(background),
         "mask": mask[None],
         "caption": caption,
         "has_object": has_object,
@@ -212,6 +214,7 @@ def stack_samples(samples: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     return {
         "image": np.stack([s["image"] for s in samples]),
         "mask": np.stack([s["mask"] for s in samples]),
+        "background": np.stack([s["background"] for s in samples]),
         "object_alpha": np.stack([s["object_alpha"] for s in samples]),
         "bbox": np.stack([s["bbox"] for s in samples]),
         "colour_id": np.array([idx(COLOUR_NAMES, s["colour"]) for s in samples], np.int64),
