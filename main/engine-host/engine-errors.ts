@@ -1,0 +1,40 @@
+/**
+ * What EngineHost's promises reject with. EngineError carries the engine's own error event (a code
+ * from protocol.ts and a message written for the user); the others are the host's own outcomes.
+ */
+import type { EngineEvent } from '../engine/protocol.ts';
+
+export type EngineErrorCode = Extract<EngineEvent, { type: 'error' }>['code'];
+
+/** The engine answered the request with an 'error' event. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(readonly code: EngineErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/** The engine process ended (crash, kill, native fault) before it answered. */
+export class EngineCrashedError extends Error {
+  override readonly name = 'EngineCrashedError';
+  constructor(message: string, readonly exit?: { code: number | null; signal: string | null }) {
+    super(message);
+  }
+}
+
+/** The edit was cancelled (by cancel(id)) before it produced a result. */
+export class EditCancelledError extends Error {
+  override readonly name = 'EditCancelledError';
+  readonly code = 'cancelled';
+  constructor(readonly id: string) {
+    super('The edit was cancelled.');
+  }
+}
+
+/** stop() was called (or the host was stopped) before the engine answered. */
+export class EngineStoppedError extends Error {
+  override readonly name = 'EngineStoppedError';
+  constructor() {
+    super('The engine was stopped before it answered.');
+  }
+}
