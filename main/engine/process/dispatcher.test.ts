@@ -60,6 +60,8 @@ function harness(work: EngineWork) {
   return { d, events, waitFor, exited: () => exited };
 }
 
+const idOf = (e: EngineEvent) => ('id' in e ? e.id : undefined);
+
 // Every event the dispatcher sends must be a valid protocol event.
 import { EngineEvent as EngineEventSchema } from '../protocol.ts';
 const EngineEventCheck = (e: EngineEvent) => EngineEventSchema.parse(e);
@@ -119,15 +121,15 @@ test('typed engine errors keep their code; unexpected exceptions are internal an
     },
   }));
   d.handle({ type: 'load', id: 'l1', bundleDir: '/nope' });
-  const bad = await waitFor((e) => e.id === 'l1' && e.type === 'error');
+  const bad = await waitFor((e) => idOf(e) === 'l1' && e.type === 'error');
   assert.deepEqual(bad.type === 'error' && [bad.code, bad.message], ['bad-bundle', 'bundle.json is missing.']);
   const exportReq = { type: 'export', source: { imagePath: '/p.png' }, outPath: '/o.png', format: 'png' };
   d.handle({ ...exportReq, id: 'x1' });
-  const internal = await waitFor((e) => e.id === 'x1');
+  const internal = await waitFor((e) => idOf(e) === 'x1');
   assert.equal(internal.type === 'error' && internal.code, 'internal');
   assert.match(internal.type === 'error' ? internal.message : '', /boom.*Try again/);
   d.handle({ ...exportReq, id: 'x2' });
-  assert.equal((await waitFor((e) => e.id === 'x2')).type, 'exported');
+  assert.equal((await waitFor((e) => idOf(e) === 'x2')).type, 'exported');
 });
 
 test('an edit sent right after a load waits for it; a load during an edit is busy', async () => {
@@ -136,7 +138,7 @@ test('an edit sent right after a load waits for it; a load during an edit is bus
   d.handle({ type: 'load', id: 'l1', bundleDir: '/b1' });
   d.handle(editReq('e1'));
   d.handle({ type: 'load', id: 'l2', bundleDir: '/b2' });
-  const l2 = await waitFor((e) => e.id === 'l2');
+  const l2 = await waitFor((e) => idOf(e) === 'l2');
   assert.equal(l2.type === 'error' && l2.code, 'busy');
   await waitFor((e) => e.type === 'result');
   assert.deepEqual(work.log, ['load /b1', 'loaded /b1', 'edit e1']);
