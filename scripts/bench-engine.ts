@@ -1,0 +1,45 @@
+/**
+ * `npm run bench:engine`: prints the engine's figures (no asserts). Uses models/default when it has
+ * been built, else the tiny reference bundle (random weights: speed only), and says which.
+ *
+ * Hook for more figures: add a Bench to BENCHES (main/engine/bench/figures.ts has the interface).
+ * Still to come from others: the same denoiser in PyTorch on this machine and the ORT/PyTorch ratio
+ * (read ctx.figures.get('base denoiser step (…)')), and the official-size GLIDE graphs against the
+ * CPU's FLOP bound.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { denoiserStepBench } from '../main/engine/bench/denoiser-step-bench.ts';
+import { editBench } from '../main/engine/bench/edit-bench.ts';
+import { type Bench, type BenchContext, printFigures } from '../main/engine/bench/figures.ts';
+import { DEFAULT_BUNDLE_DIR, tinyBundleDir } from '../test-support/paths.ts';
+
+const BENCHES: Bench[] = [
+  denoiserStepBench,
+  editBench,
+  // pytorchDenoiserBench, officialSizeBench: to be added here.
+];
+
+async function main() {
+  const hasDefault = existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json'));
+  const ctx: BenchContext = {
+    bundleDir: hasDefault ? DEFAULT_BUNDLE_DIR : tinyBundleDir(),
+    bundleKind: hasDefault ? 'default' : 'tiny',
+    figures: new Map(),
+  };
+  const cpus = os.cpus();
+  console.log(`# bench:engine  ${new Date().toISOString()}`);
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${os.availableParallelism()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bundle: ${ctx.bundleKind === 'default' ? 'models/default (the trained default model)' : 'tiny reference bundle (models/default is absent; random weights, timing only)'} at ${ctx.bundleDir}`);
+  for (const bench of BENCHES) {
+    const figures = await bench.run(ctx);
+    for (const f of figures) ctx.figures.set(f.name, f);
+    printFigures(bench.title, figures);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
