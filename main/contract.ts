@@ -1,0 +1,325 @@
+/**
+ * The one contract between the renderer and its host (Electron's main process through the preload,
+ * or the serve-mode server through a WebSocket). Every request, response and event is named here
+ * with a zod schema; the host parses each request with it before a handler runs (see
+ * main/host/register-handlers.ts) and the renderer's client parses responses and events.
+ *
+ * It lives in main/ beside engine/protocol.ts because the host owns it, but imports nothing except
+ * zod and that protocol (itself zod only), so the preload and the renderer bundle it as they are.
+ *
+ * Images move as URLs the host serves (custom protocol in Electron, /files/... in serve mode) or as
+ * encoded bytes (Uint8Array of PNG/JPEG/WebP); never as JSON arrays of pixels.
+ */
+import { z } from 'zod';
+import { ProviderChoice } from './engine/protocol.ts';
+
+// Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");
+/** Ids minted by the host (documents, candidates, edits) or by the renderer (runs, history entries). */
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A URL the host serves: `app-image://…` in Electron, `/files/<key>` in serve mode. */
+const ImageUrl = z.string().min(1).max(2048);
+const Int = z.number().int();
+
+export const ImageFormat = z.enum(['jpeg', 'png', 'webp']);
+export type ImageFormat = z.infer<typeof ImageFormat>;
+
+/** An opened photo. width/height are full resolution after EXIF orientation; display is a downscaled copy. */
+export const DocumentInfo = z.object({
+  docId: Id,
+  name: z.string(),
+  format: ImageFormat,
+  width: Int.positive(),
+  height: Int.positive(),
+  fileBytes: Int.nonnegative(),
+  display: z.object({ url: ImageUrl, width: Int.positive(), height: Int.positive() }),
+});
+export type DocumentInfo = z.infer<typeof DocumentInfo>;
+
+/** What the person sets for a run; absent guidance/steps mean the model's defaults, null seed a random one. */
+export const RunSettings = z.object({
+  prompt: z.string().max(2000),
+  guidanceScale: z.number().min(0).max(50).optional(),
+  steps: Int.min(1).max(1000).optional(),
+  sampler: z.enum(['ddim', 'ddpm']).optional(),
+  seed: Int.min(0).max(2 ** 32 - 1).nullable(),
+  candidates: Int.min(1).max(8),
+});
+export type RunSettings = z.infer<typeof RunSettings>;
+
+/** Everything needed to replay an accepted edit (the mask is kept beside it by the host). */
+export const Recipe = z.object({
+  prompt: z.string(),
+  seed: Int,
+  guidanceScale: z.number(),
+  steps: Int,
+  sampler: z.enum(['ddim', 'ddpm']),
+  model: z.object({ name: z.string(), sha256: z.string() }),
+  createdAt: z.string(),
+});
+export type Recipe = z.infer<typeof Recipe>;
+
+const Box = { x: Int.nonnegative(), y: Int.nonnegative(), width: Int.positive(), height: Int.positive() };
+
+/** One result of a run: a patch (PNG of the edited crop box) to lay over the document at x, y. */
+export const CandidateInfo = z.object({ candidateId: Id, url: ImageUrl, seed: Int, ...Box });
+export type CandidateInfo = z.infer<typeof CandidateInfo>;
+
+export const EditResult = z.object({ runId: Id, candidates: z.array(CandidateInfo), millis: z.number() });
+export type EditResult = z.infer<typeof EditResult>;
+
+/** An accepted candidate: part of the document for as long as the renderer's history applies it. */
+export const AcceptedEdit = z.object({ editId: Id, url: ImageUrl, recipe: Recipe, ...Box });
+export type AcceptedEdit = z.infer<typeof AcceptedEdit>;
+
+/** Mask operations and edits, as the renderer's history holds them (data, not pixels). */
+export const Stroke = z.object({
+  kind: z.literal('stroke'),
+  mode: z.enum(['paint', 'erase']),
+  /** Diameter in full-resolution image pixels. */
+  width: z.number().positive().max(10_000),
+  hardness: z.number().min(0).max(1),
+  /** Flat x0, y0, x1, y1, … in full-resolution image pixels. */
+  points: z.array(z.number()).min(2).max(400_000),
+});
+export type Stroke = z.infer<typeof Stroke>;
+
+export const HistoryEntry = z.discriminatedUnion('kind', [
+  Stroke,
+  z.object({ kind: z.literal('clear') }),
+  z.object({ kind: z.literal('invert') }),
+  z.object({ kind: z.literal('edit'), editId: Id, label: z.string().max(2000) }),
+]);
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** The renderer's history: entries[0, position) are applied; the rest can be redone. */
+export const EditorState = z.object({
+  entries: z.array(HistoryEntry).max(100_000),
+  position: Int.nonnegative(),
+});
+export type EditorState = z.infer<typeof EditorState>;
+
+export const OpenedProject = z.object({ document: DocumentInfo, edits: z.array(AcceptedEdit), state: EditorState });
+export type OpenedProject = z.infer<typeof OpenedProject>;
+
+/**
+ * A file the host wrote for the person: saved where they chose (Electron) or offered as a download
+ * (serve mode). null in place of this means they cancelled the save dialog.
+ */
+export const SavedFile = z.object({
+  fileName: z.string(),
+  bytes: Int.nonnegative(),
+  savedPath: z.string().nullable(),
+  downloadUrl: ImageUrl.nullable(),
+});
+export type SavedFile = z.infer<typeof SavedFile>;
+
+export const Settings = z.object({
+  run: z.object({
+    guidanceScale: z.number().min(0).max(50).nullable(), // null: the model's default
+    steps: Int.min(1).max(1000).nullable(),
+    candidates: Int.min(1).max(8),
+    seedMode: z.enum(['random', 'fixed']),
+    seed: Int.min(0).max(2 ** 32 - 1),
+  }),
+  brush: z.object({ size: z.number().min(1).max(2000), hardness: z.number().min(0).max(1) }),
+  overlay: z.object({ colour: z.string().regex(/^#[0-9a-fA-F]{6}$/), opacity: z.number().min(0).max(1) }),
+  export: z.object({ format: ImageFormat, quality: Int.min(1).max(100) }),
+  engine: z.object({ bundleDir: z.string().nullable(), provider: ProviderChoice }),
+  window: z.object({ width: Int.min(400), height: Int.min(300) }).nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  run: { guidanceScale: null, steps: null, candidates: 2, seedMode: 'random', seed: 0 },
+  brush: { size: 64, hardness: 0.8 },
+  overlay: { colour: '#ff3366', opacity: 0.5 },
+  export: { format: 'png', quality: 92 },
+  engine: { bundleDir: null, provider: 'auto' },
+  window: null,
+};
+
+/** A partial update: each section replaced field by field. */
+export const SettingsPatch = z.object({
+  run: Settings.shape.run.partial().optional(),
+  brush: Settings.shape.brush.partial().optional(),
+  overlay: Settings.shape.overlay.partial().optional(),
+  export: Settings.shape.export.partial().optional(),
+  engine: Settings.shape.engine.partial().optional(),
+  window: Settings.shape.window.optional(),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const EngineStatus = z.object({
+  state: z.enum(['starting', 'loading', 'ready', 'crashed', 'restarting', 'failed']),
+  /** For the person: what is happening and, when it failed, what to do. */
+  message: z.string(),
+  model: z.object({ name: z.string(), sha256: z.string(), imageSize: Int, license: z.string() }).nullable(),
+  provider: z.object({ name: z.string(), reason: z.string() }).nullable(),
+  defaults: z.object({ guidanceScale: z.number(), steps: Int, sampler: z.enum(['ddim', 'ddpm']) }).nullable(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const AppInfo = z.object({
+  mode: z.enum(['electron', 'serve']),
+  /** True where the host shows native open/save dialogs; false: the renderer uses a file input and downloads. */
+  nativeDialogs: z.boolean(),
+  version: z.string(),
+  maxPixels: Int.positive(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const Empty = z.object({}).strict();
+const Nothing = z.null();
+const FileBytes = z.object({ name: z.string().max(1024), bytes: Bytes });
+
+/** Requests: the renderer invokes a channel with input and receives its output (or a HostError). */
+export const requests = {
+  'app:info': { input: Empty, output: AppInfo },
+  'image:open-bytes': { input: FileBytes, output: DocumentInfo },
+  'image:open-path': { input: z.object({ path: z.string().min(1).max(4096) }), output: DocumentInfo },
+  /** Native dialog, then open; null when cancelled. Serve mode answers 'unsupported'. */
+  'image:open-dialog': { input: Empty, output: DocumentInfo.nullable() },
+  'document:close': { input: z.object({ docId: Id }), output: Nothing },
+  /**
+   * Run the model over the masked area of the document as the listed accepted edits leave it.
+   * runId is chosen by the renderer so it can cancel before the answer; progress comes as
+   * 'edit:progress' events; resolves when the candidates are ready (or rejects: 'cancelled', …).
+   */
+  'edit:run': {
+    input: z.object({
+      docId: Id,
+      runId: Id,
+      editIds: z.array(Id).max(10_000),
+      /** PNG at the photo's full resolution; white (>127) = generate. */
+      mask: Bytes,
+      settings: RunSettings,
+    }),
+    output: EditResult,
+  },
+  'edit:cancel': { input: z.object({ runId: Id }), output: Nothing },
+  'candidate:accept': { input: z.object({ docId: Id, candidateId: Id }), output: AcceptedEdit },
+  'candidate:discard': { input: z.object({ docId: Id, candidateIds: z.array(Id).max(64) }), output: Nothing },
+  'export:image': {
+    input: z.object({
+      docId: Id,
+      editIds: z.array(Id).max(10_000),
+      format: ImageFormat,
+      quality: Int.min(1).max(100).optional(),
+    }),
+    output: SavedFile.nullable(),
+  },
+  'project:save': { input: z.object({ docId: Id, state: EditorState }), output: SavedFile.nullable() },
+  'project:open-bytes': { input: FileBytes, output: OpenedProject },
+  'project:open-path': { input: z.object({ path: z.string().min(1).max(4096) }), output: OpenedProject },
+  'project:open-dialog': { input: Empty, output: OpenedProject.nullable() },
+  'settings:get': { input: Empty, output: Settings },
+  'settings:set': { input: SettingsPatch, output: Settings },
+  'engine:status': { input: Empty, output: EngineStatus },
+  'engine:restart': { input: Empty, output: EngineStatus },
+} as const;
+
+/** Events: the host pushes these to every renderer it serves. */
+export const events = {
+  'edit:progress': z.object({
+    runId: Id,
+    candidate: Int.nonnegative(),
+    candidates: Int.positive(),
+    stage: z.enum(['base', 'upsampler']),
+    step: Int,
+    totalSteps: Int,
+    /** Small PNG of the predicted result, to draw inside crop (full-resolution image coordinates). */
+    preview: Bytes.optional(),
+    crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  }),
+  'engine:status': EngineStatus,
+  /** Native menu items (Electron) that the renderer carries out. */
+  'menu:command': z.object({
+    command: z.enum(['open-image', 'open-project', 'save-project', 'export', 'undo', 'redo', 'fit', 'actual-size']),
+  }),
+} as const;
+
+export type Channel = keyof typeof requests;
+export const CHANNELS = Object.keys(requests) as Channel[];
+/** What the renderer passes (defaults not yet applied). */
+export type RequestInput<C extends Channel> = z.input<(typeof requests)[C]['input']>;
+/** What a handler receives: the parsed input. */
+export type ParsedInput<C extends Channel> = z.output<(typeof requests)[C]['input']>;
+export type Response<C extends Channel> = z.output<(typeof requests)[C]['output']>;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+export const HostErrorCode = z.enum([
+  'bad-request', // malformed input: a bug, not the person's doing
+  'forbidden', // the sender is not our page
+  'unsupported', // not available in this mode (e.g. native dialogs in serve mode)
+  'not-found', // unknown document, candidate or edit (closed, or from another launch)
+  'bad-image',
+  'too-large',
+  'empty-mask',
+  'bad-project',
+  'engine-unavailable', // starting, restarting or failed to load a model
+  'engine-crashed', // the engine died during this request
+  'busy',
+  'cancelled',
+  'model-failure',
+  'io',
+  'internal',
+]);
+export type HostErrorCode = z.infer<typeof HostErrorCode>;
+export const HostErrorBody = z.object({ code: HostErrorCode, message: z.string() });
+
+/** Every request is answered with an envelope so the code and message survive any transport. */
+export const Envelope = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: HostErrorBody }),
+]);
+export type Envelope = z.infer<typeof Envelope>;
+
+/** A failure with a message written for the person (what happened, what to do). */
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  constructor(
+    readonly code: HostErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The renderer's view of the host: `window.api`. The preload (Electron) and the WebSocket client (serve) implement it. */
+export interface Api {
+  invoke<C extends Channel>(channel: C, input: RequestInput<C>): Promise<Response<C>>;
+  /** Returns a function that removes the listener. */
+  onEvent(listener: (e: HostEvent) => void): () => void;
+}
+
+/**
+ * The thin transport a client needs: send a request, get the envelope; hear raw events. Each
+ * transport adapts to this and `createApiClient` does the parsing, so both behave the same.
+ */
+export interface ApiTransport {
+  request(channel: Channel, input: unknown): Promise<unknown>;
+  subscribe(listener: (event: string, payload: unknown) => void): () => void;
+}
+
+export function createApiClient(transport: ApiTransport): Api {
+  return {
+    async invoke(channel, input) {
+      if (!(channel in requests)) throw new HostError('bad-request', `Unknown request ${String(channel)}.`);
+      const envelope = Envelope.parse(await transport.request(channel, input));
+      if (!envelope.ok) throw new HostError(envelope.error.code, envelope.error.message);
+      return requests[channel].output.parse(envelope.value) as never;
+    },
+    onEvent(listener) {
+      return transport.subscribe((event, payload) => {
+        if (!(event in events)) return;
+        const parsed = events[event as EventName].safeParse(payload);
+        if (parsed.success) listener({ event, payload: parsed.data } as HostEvent);
+        else console.error(`host event ${event} did not match the contract`, parsed.error);
+      });
+    },
+  };
+}

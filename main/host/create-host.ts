@@ -1,0 +1,90 @@
+/**
+ * Builds the contract's handlers from their Electron-free parts. Electron's main process and the
+ * serve-mode server both call this, injecting what differs: the URL prefix of served files, native
+ * dialogs or downloads, the settings store, how events reach the windows, and the engine.
+ */
+import path from 'node:path';
+import { HostError, type HostEvent } from '../contract.ts';
+import { DocumentStore } from './document-store.ts';
+import { EditRunner } from './edit-runner.ts';
+import type { EngineSession } from './engine-session.ts';
+import { exportImage } from './exporter.ts';
+import type { FileUrls } from './file-urls.ts';
+import { MAX_PIXELS } from './image-intake.ts';
+import { ProjectService } from './project-service.ts';
+import type { Handlers } from './register-handlers.ts';
+import { SaveDestination, type ChooseSaveTarget } from './save-destination.ts';
+import type { SettingsService } from './settings-service.ts';
+
+export interface HostDeps {
+  mode: 'electron' | 'serve';
+  version: string;
+  /** A private temporary folder for this launch (documents, candidates, downloads). */
+  workDir: string;
+  files: FileUrls;
+  engine: EngineSession;
+  settings: SettingsService;
+  chooseSaveTarget: ChooseSaveTarget;
+  /** Native open dialogs (Electron); absent in serve mode, where the renderer uses a file input. */
+  chooseOpenPath?: (kind: 'image' | 'project') => Promise<string | null>;
+  emit: (e: HostEvent) => void;
+}
+
+export interface Host {
+  handlers: Handlers;
+  docs: DocumentStore;
+  runner: EditRunner;
+  /** Removes every open document's files. */
+  dispose(): Promise<void>;
+}
+
+export function createHost(deps: HostDeps): Host {
+  const docs = new DocumentStore(path.join(deps.workDir, 'documents'), deps.files);
+  const destination = new SaveDestination(deps.chooseSaveTarget, path.join(deps.workDir, 'downloads'), deps.files);
+  const runner = new EditRunner({ docs, engine: deps.engine, files: deps.files, emit: deps.emit });
+  const projects = new ProjectService({ docs, files: deps.files, destination });
+  const noDialogs = () =>
+    new HostError('unsupported', 'Native dialogs are not available here; use the Open button or drop a file on the window.');
+
+  const handlers: Handlers = {
+    'app:info': () => ({ mode: deps.mode, nativeDialogs: !!deps.chooseOpenPath, version: deps.version, maxPixels: MAX_PIXELS }),
+    'image:open-bytes': async ({ name, bytes }) => (await docs.openBytes(name, bytes)).info,
+    'image:open-path': async ({ path: p }) => (await docs.openPath(p)).info,
+    'image:open-dialog': async () => {
+      if (!deps.chooseOpenPath) throw noDialogs();
+      const chosen = await deps.chooseOpenPath('image');
+      return chosen ? (await docs.openPath(chosen)).info : null;
+    },
+    'document:close': async ({ docId }) => {
+      await docs.close(docId);
+      return null;
+    },
+    'edit:run': (input) => runner.run(input),
+    'edit:cancel': ({ runId }) => {
+      runner.cancel(runId);
+      return null;
+    },
+    'candidate:accept': ({ docId, candidateId }) => runner.accept(docId, candidateId),
+    'candidate:discard': async ({ docId, candidateIds }) => {
+      await runner.discard(docId, candidateIds);
+      return null;
+    },
+    'export:image': (input) => exportImage({ docs, engine: deps.engine, destination }, input),
+    'project:save': ({ docId, state }) => projects.save(docId, state),
+    'project:open-bytes': ({ name, bytes }) => projects.openBytes(name, bytes),
+    'project:open-path': ({ path: p }) => projects.openPath(p),
+    'project:open-dialog': async () => {
+      if (!deps.chooseOpenPath) throw noDialogs();
+      const chosen = await deps.chooseOpenPath('project');
+      return chosen ? projects.openPath(chosen) : null;
+    },
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (patch) => deps.settings.set(patch),
+    'engine:status': () => deps.engine.current(),
+    'engine:restart': async () => {
+      await deps.engine.restart();
+      return deps.engine.current();
+    },
+  };
+  return { handlers, docs, runner, dispose: () => docs.closeAll() };
+}

@@ -1,0 +1,115 @@
+/**
+ * The documents open in this launch. A document is its original photo (copied into its own work
+ * folder), the candidates of its runs, and the edits the person accepted; which accepted edits
+ * apply is the renderer's history's business, so requests name them by id (undo needs no round trip).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageSource } from '../engine/protocol.ts';
+import { HostError, type DocumentInfo, type Recipe } from '../contract.ts';
+import { FileUrls } from './file-urls.ts';
+import { readPhoto } from './image-intake.ts';
+
+/** A patch file with its place in the photo (a candidate, or an accepted edit). */
+export interface StoredPatch {
+  id: string;
+  path: string;
+  url: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  seed: number;
+  recipe: Recipe;
+  /** The full-resolution mask PNG of the run that made it. */
+  maskPath: string;
+}
+
+export interface OpenDocument {
+  info: DocumentInfo;
+  dir: string;
+  originalPath: string;
+  candidates: Map<string, StoredPatch>;
+  edits: Map<string, StoredPatch>;
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  constructor(
+    private readonly workDir: string,
+    private readonly files: FileUrls,
+  ) {}
+
+  async openBytes(name: string, bytes: Uint8Array): Promise<OpenDocument> {
+    return this.open(name, (target) => writeFile(target, bytes));
+  }
+
+  async openPath(filePath: string): Promise<OpenDocument> {
+    return this.open(path.basename(filePath), async (target) => {
+      try {
+        await copyFile(filePath, target);
+      } catch {
+        throw new HostError('io', `"${filePath}" could not be read. Check that the file exists and that you may read it.`);
+      }
+    });
+  }
+
+  get(docId: string): OpenDocument {
+    const doc = this.docs.get(docId);
+    if (!doc) throw new HostError('not-found', 'That photo is no longer open. Open it again.');
+    return doc;
+  }
+
+  async close(docId: string): Promise<void> {
+    const doc = this.docs.get(docId);
+    if (!doc) return;
+    this.docs.delete(docId);
+    this.files.revokeUnder(doc.dir);
+    await rm(doc.dir, { recursive: true, force: true });
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.docs.keys()].map((id) => this.close(id)));
+  }
+
+  /** The document's pixels with the given accepted edits laid over the original, in order. */
+  sourceFor(doc: OpenDocument, editIds: readonly string[]): ImageSource {
+    return { imagePath: doc.originalPath, patches: editIds.map((id) => this.edit(doc, id)).map(({ path: p, x, y, width, height }) => ({ path: p, x, y, width, height })) };
+  }
+
+  edit(doc: OpenDocument, editId: string): StoredPatch {
+    const edit = doc.edits.get(editId);
+    if (!edit) throw new HostError('not-found', 'An edit in the history is unknown to the host (it may come from another launch). Reopen the project.');
+    return edit;
+  }
+
+  private async open(name: string, writeOriginal: (target: string) => Promise<void>): Promise<OpenDocument> {
+    const docId = randomUUID();
+    const dir = path.join(this.workDir, docId);
+    await mkdir(dir, { recursive: true });
+    try {
+      const originalPath = path.join(dir, `original${path.extname(name).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.img'}`);
+      await writeOriginal(originalPath);
+      const displayPath = path.join(dir, 'display.jpg');
+      const photo = await readPhoto(originalPath, displayPath, name);
+      const { size } = await stat(originalPath);
+      const info: DocumentInfo = {
+        docId,
+        name,
+        format: photo.format,
+        width: photo.width,
+        height: photo.height,
+        fileBytes: size,
+        display: { url: this.files.register({ path: displayPath, mime: 'image/jpeg' }), ...photo.display },
+      };
+      const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map() };
+      this.docs.set(docId, doc);
+      return doc;
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+}
