@@ -1,0 +1,112 @@
+/**
+ * GLIDE inpainting at model resolution: the base stage, then the upsampler when the bundle has one.
+ * Crops, resizing and blending into the photo happen elsewhere; this takes and returns model-sized
+ * float images in [-1, 1].
+ *
+ * Randomness: the base stage's starting noise, its step noise (DDPM, or DDIM with eta > 0), then
+ * the upsampler's, drawn in that order from one stream seeded by `seed`, so the same seed, prompt,
+ * settings and bundle give the same bytes. `options.noise` replaces that stream (to reproduce
+ * reference runs whose noise is given).
+ */
+import type { LoadedBundle } from './bundle/load.ts';
+import { CancelledError } from './errors.ts';
+import { type NoiseSource, SeededNoise } from './rng.ts';
+import { createSchedule } from './sampler.ts';
+import { type SamplerName, type StageProgress, runStage } from './stage-runner.ts';
+
+export type { SamplerName, StageProgress };
+
+/** GLIDE's notebook values, used if a bundle with an upsampler leaves them out. */
+const UPSAMPLER_RESPACING = 'fast27';
+const UPSAMPLER_TEMPERATURE = 0.997;
+
+export interface InpaintRequest {
+  /** The crop at the base stage's size, [1, 3, S, S] in [-1, 1]. */
+  image: Float32Array;
+  /** [1, 1, S, S]: 1 keep, 0 generate. */
+  mask: Float32Array;
+  /** The same crop and mask at the upsampler's size; required when the bundle has an upsampler. */
+  upsampler?: { image: Float32Array; mask: Float32Array };
+  prompt: string;
+  /** Classifier-free guidance of the base stage; 1 runs without the empty prompt. */
+  guidanceScale: number;
+  /** Base-stage steps (the respacing "<steps>" of its schedule). */
+  steps: number;
+  /** Used by both stages. */
+  sampler: SamplerName;
+  /** DDIM's eta (0: deterministic given the starting noise); the bundle's default when absent. */
+  eta?: number;
+  seed: number;
+}
+
+export interface InpaintOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: StageProgress) => void;
+  /** Include each step's x0 prediction in progress events. */
+  preview?: boolean;
+  /** Replaces the noise seeded by request.seed. */
+  noise?: NoiseSource;
+}
+
+export interface InpaintResult {
+  /** [1, 3, size, size] in [-1, 1]: the upsampler's output when there is one. */
+  image: Float32Array;
+  size: number;
+  /** The base stage's output, [1, 3, S, S]. */
+  baseImage: Float32Array;
+}
+
+/** What the upsampler sees of the base result: the 8-bit image it would be if saved (as the reference). */
+export function quantize8Bit(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = Math.fround(Math.fround(x[i] + 1) * 127.5);
+    const r = Math.round(v);
+    // torch.round: halves to even
+    const even = v - Math.floor(v) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    out[i] = Math.fround(even / 127.5) - 1;
+  }
+  return out;
+}
+
+export async function inpaint(
+  bundle: Pick<LoadedBundle, 'manifest' | 'stages'>,
+  request: InpaintRequest,
+  options: InpaintOptions = {},
+): Promise<InpaintResult> {
+  const { base, upsampler } = bundle.stages;
+  const defaults = bundle.manifest.defaults;
+  const steps = request.steps;
+  if (!Number.isInteger(steps) || steps < 1 || steps > base.stage.diffusionSteps) {
+    throw new RangeError(`steps must be an integer in 1..${base.stage.diffusionSteps}, got ${steps}`);
+  }
+  if (upsampler && !request.upsampler) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
+  const noise = options.noise ?? new SeededNoise(request.seed);
+  const common = { noise, signal: options.signal, onProgress: options.onProgress, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
+
+  const baseImage = await runStage({
+    ...common,
+    graphs: base,
+    prompt: request.prompt,
+    guidanceScale: request.guidanceScale,
+    schedule: createSchedule(base.stage.noiseSchedule, String(steps), base.stage.diffusionSteps),
+    image: request.image,
+    mask: request.mask,
+    startNoiseScale: 1,
+  });
+  if (!upsampler) return { image: baseImage, size: base.stage.imageSize, baseImage };
+
+  if (options.signal?.aborted) throw new CancelledError();
+  const image = await runStage({
+    ...common,
+    graphs: upsampler,
+    prompt: request.prompt,
+    guidanceScale: 1, // the upsampler runs on the prompt alone
+    schedule: createSchedule(upsampler.stage.noiseSchedule, defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps),
+    image: request.upsampler!.image,
+    mask: request.upsampler!.mask,
+    lowRes: quantize8Bit(baseImage),
+    startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
+  });
+  return { image, size: upsampler.stage.imageSize, baseImage };
+}
