@@ -3,10 +3,12 @@
  * once and reused), edits through compositing and the sampling pipeline, exports.
  */
 import { loadBundle, type LoadedBundle } from '../bundle/load.ts';
+import { exportImage } from '../compositing/export-image.ts';
 import { EngineError } from '../errors.ts';
 import type { ProviderChoice } from '../protocol.ts';
 import { bundleInfo } from './bundle-info.ts';
 import type { EditProgress, EditRequest, EngineWork, ExportRequest } from './engine-work.ts';
+import { runEdit } from './run-edit.ts';
 
 export class RealEngineWork implements EngineWork {
   private bundle?: LoadedBundle;
@@ -20,13 +22,13 @@ export class RealEngineWork implements EngineWork {
     return { bundle: bundleInfo(next), provider: next.provider };
   }
 
-  async edit(_req: EditRequest, _signal: AbortSignal, _onProgress: (p: EditProgress) => void): Promise<never> {
-    this.loaded();
-    throw new EngineError('internal', 'Editing is not wired yet.');
+  edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void) {
+    return runEdit(this.loaded(), req, signal, onProgress);
   }
 
-  async exportImage(_req: ExportRequest): Promise<never> {
-    throw new EngineError('internal', 'Export is not wired yet.');
+  async exportImage(req: ExportRequest) {
+    const { outPath, bytes } = await exportImage(req.source, req.outPath, req.format, req.quality, req.parameters);
+    return { outPath, bytes };
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,62 @@
+/**
+ * One edit request, photo to patches: compositing cuts the crop and makes the model inputs, the
+ * pipeline samples each candidate (seeds seed, seed+1, ...), compositing pastes each result back as
+ * a patch file. Progress events carry a small preview of the predicted result and the square of the
+ * photo it covers.
+ */
+import type { LoadedBundle } from '../bundle/load.ts';
+import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
+import { previewPng } from '../compositing/preview.ts';
+import { CancelledError } from '../errors.ts';
+import { inpaint, type StageProgress } from '../pipeline.ts';
+import type { Candidate } from '../protocol.ts';
+import { spaceTimesteps } from '../sampler.ts';
+import type { EditProgress, EditRequest } from './engine-work.ts';
+
+export async function runEdit(
+  bundle: LoadedBundle,
+  req: EditRequest,
+  signal: AbortSignal,
+  onProgress: (p: EditProgress) => void,
+): Promise<{ candidates: Candidate[] }> {
+  const { manifest, stages } = bundle;
+  const { settings } = req;
+  const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
+  const crop = await prepareEditCrop(req.source, req.mask, sizes);
+  const [baseInput, upInput] = crop.inputs;
+  const square = crop.plan.square;
+
+  const candidates: Candidate[] = [];
+  for (let candidate = 0; candidate < settings.candidates; candidate++) {
+    if (signal.aborted) throw new CancelledError();
+    const seed = settings.seed + candidate;
+    // Previews encode off the sampling thread; chained so events leave in step order.
+    let previews: Promise<void> = Promise.resolve();
+    const progress = (p: StageProgress) => {
+      const event: EditProgress = { candidate, stage: p.stage, step: p.step, totalSteps: p.totalSteps, crop: square };
+      const x0 = p.predXstart;
+      const size = p.stage === 'upsampler' ? stages.upsampler!.stage.imageSize : stages.base.stage.imageSize;
+      previews = previews.then(async () => onProgress(x0 ? { ...event, preview: new Uint8Array(await previewPng(x0, size)) } : event));
+    };
+    const result = await inpaint(
+      bundle,
+      {
+        image: baseInput.image,
+        mask: baseInput.keep,
+        upsampler: upInput ? { image: upInput.image, mask: upInput.keep } : undefined,
+        prompt: settings.prompt,
+        guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
+        steps: settings.steps ?? spaceTimesteps(stages.base.stage.diffusionSteps, manifest.defaults.baseRespacing).length,
+        sampler: settings.sampler ?? manifest.defaults.sampler,
+        eta: manifest.defaults.eta,
+        seed,
+      },
+      { signal, onProgress: progress, preview: settings.preview },
+    );
+    await previews;
+    if (signal.aborted) throw new CancelledError();
+    const patch = await pasteBack(crop, result.image, result.size, req.outDir);
+    candidates.push({ ...patch, seed });
+  }
+  return { candidates };
+}
