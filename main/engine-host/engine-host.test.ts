@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { corruptGraphBundle } from '../../test-support/broken-bundle.ts';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CHELSEA, ellipseMask } from '../engine/compositing/test-images.ts';
+import { baseOnlyBundle, corruptGraphBundle } from '../../test-support/bundle-variants.ts';
 import { tinyBundleDir } from '../../test-support/paths.ts';
 import {
   EngineCrashedError,
@@ -128,6 +132,37 @@ test('kill -9 of the engine while it loads a broken bundle: the load rejects, th
   assert.ok(host.pid, 'a new engine runs');
   // The parent is untouched (we are still here) and the host still serves.
   assert.equal((await host.load(tiny, 'cpu')).type, 'loaded');
+});
+
+test('kill -9 of the engine mid-edit: the edit rejects with EngineCrashedError, the engine restarts with the bundle reloaded, a new edit works', async (t) => {
+  const host = new EngineHost(nodeEngineLauncher());
+  t.after(() => host.stop());
+  const status = statusLog(host);
+  await host.start();
+  await host.load(baseOnlyBundle(tiny), 'cpu');
+  const firstPid = host.pid!;
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'engine-host-'));
+  const mask = new Uint8Array(await ellipseMask(451, 300, { x: 150, y: 80, width: 120, height: 100 }));
+  const request = (steps: number) => ({ source: { imagePath: CHELSEA }, mask, outDir, settings: { prompt: 'a red circle', seed: 1, steps } });
+
+  let killedAtStep = 0;
+  const doomed = host.edit(request(50), (p) => {
+    if (!killedAtStep) {
+      killedAtStep = p.step;
+      process.kill(firstPid, 'SIGKILL');
+    }
+  });
+  const mark = status.states.length;
+  await assert.rejects(doomed.done, (e: unknown) => e instanceof EngineCrashedError && /SIGKILL/.test(e.message));
+  assert.equal(killedAtStep, 1, 'killed mid-run, at the first step of 50');
+  await status.waitFor('ready', mark);
+  assert.deepEqual(status.states.slice(mark).map((s) => s.state), ['crashed', 'restarting', 'ready']);
+  assert.notEqual(host.pid, firstPid);
+
+  // No load() here: the restarted engine has the bundle already.
+  const result = await host.edit(request(2)).done;
+  assert.equal(result.candidates.length, 1);
+  assert.equal(result.candidates[0].seed, 1);
 });
 
 test('after more crashes a minute than the policy allows, the host stops restarting and says why', async (t) => {
