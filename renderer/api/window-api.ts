@@ -1,0 +1,23 @@
+/**
+ * The renderer's one way to its host. In Electron the preload has put `window.api` there (an
+ * adapter over ipcRenderer built with the same createApiClient); in serve mode we build it here over
+ * the WebSocket, with the per-launch token from the address's fragment.
+ */
+import { createApiClient, type Api } from '../../main/contract.ts';
+import { webSocketTransport } from './ws-transport.ts';
+
+declare global {
+  interface Window {
+    api?: Api;
+  }
+}
+
+export function connectApi(onConnection?: (open: boolean) => void): Api | { error: string } {
+  if (window.api) return window.api;
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (!token) return { error: 'This page needs the address that `npm run serve` printed (it ends with #token=…). Open that address.' };
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const api = createApiClient(webSocketTransport(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`, onConnection));
+  window.api = api; // e2e and benches reach the same client
+  return api;
+}

@@ -1,0 +1,59 @@
+/**
+ * Keeps the canvas in step with the store: document, applied patches, mask ops and overlay style,
+ * run preview, staged candidate and compare. Each part is pushed only when its slice differs from
+ * what the canvas last got.
+ */
+import type { EditorSnapshot } from '../state/editor-state.ts';
+import type { EditorStore } from '../state/editor-store.ts';
+import type { EditorCanvas, Placed } from './editor-canvas.ts';
+
+export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (message: string) => void): () => void {
+  let shownDoc: EditorSnapshot['doc'] = null;
+  let ready = false;
+  let pushed: Partial<Pick<EditorSnapshot, 'history' | 'edits' | 'overlay' | 'staging' | 'running' | 'compare'>> = {};
+
+  const sync = () => {
+    const s = store.get();
+    if (s.doc !== shownDoc) {
+      shownDoc = s.doc;
+      ready = false;
+      pushed = {};
+      if (!s.doc) return;
+      const doc = s.doc;
+      canvas.setDocument(doc).then(
+        () => {
+          if (store.get().doc !== doc) return;
+          ready = true;
+          sync();
+        },
+        () => onError(`"${doc.name}" could not be shown. Try opening it again.`),
+      );
+      return;
+    }
+    if (!ready || !s.doc) return;
+    if (s.history !== pushed.history || s.edits !== pushed.edits) {
+      canvas.mask.setOps(s.history.maskOps);
+      canvas.setPatches(patchesOf(s));
+    }
+    // The overlay hides while candidates are staged, so the result is seen unobstructed.
+    if (s.overlay !== pushed.overlay || s.staging !== pushed.staging) {
+      canvas.mask.setStyle(s.overlay.colour, s.overlay.opacity, s.overlay.visible && !s.staging);
+    }
+    if (s.running !== pushed.running) canvas.setPreview(s.running?.previewUrl ?? null, s.running?.crop ?? null);
+    if (s.staging !== pushed.staging || s.compare !== pushed.compare) {
+      const c = s.staging?.candidates[s.staging.selected];
+      canvas.setCandidate(c ?? null, s.compare.holding ? 0 : s.compare.amount);
+    }
+    pushed = { history: s.history, edits: s.edits, overlay: s.overlay, staging: s.staging, running: s.running, compare: s.compare };
+  };
+
+  sync();
+  return store.subscribe(sync);
+}
+
+function patchesOf(s: EditorSnapshot): Placed[] {
+  return s.history.editIds.flatMap((id) => {
+    const e = s.edits[id];
+    return e ? [{ id, url: e.url, x: e.x, y: e.y, width: e.width, height: e.height }] : [];
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The Konva stage of the editor: the photo (display copy stretched over its full-resolution extent,
+ * so every node works in image pixels), the accepted edits' patches, the staged candidate or the
+ * run's preview, the mask overlay, and a UI layer (brush cursor, run crop). The stage's scale and
+ * position are the view; plain methods drive it, React never touches it.
+ */
+import Konva from 'konva';
+import { loadImage } from './image-loader.ts';
+import { MaskLayer } from './mask-layer.ts';
+import { actualSizeView, fitView, zoomAt, type View } from './viewport.ts';
+
+export interface Placed {
+  id: string;
+  url: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export class EditorCanvas {
+  readonly stage: Konva.Stage;
+  readonly mask = new MaskLayer();
+  private readonly photoLayer = new Konva.Layer({ listening: false });
+  private readonly uiLayer = new Konva.Layer({ listening: false });
+  private readonly photo = new Konva.Image({ image: undefined, listening: false });
+  private readonly patchGroup = new Konva.Group({ listening: false });
+  private readonly candidate = new Konva.Image({ image: undefined, listening: false, visible: false });
+  private readonly preview = new Konva.Image({ image: undefined, listening: false, visible: false });
+  private readonly cropFrame = new Konva.Rect({ stroke: '#ffffff', dash: [6, 4], strokeScaleEnabled: false, strokeWidth: 1.5, visible: false });
+  private readonly cursor = new Konva.Circle({ stroke: '#ffffff', strokeWidth: 1, strokeScaleEnabled: false, shadowColor: '#000', shadowBlur: 2, shadowForStrokeEnabled: true, visible: false });
+  private readonly patchNodes = new Map<string, Konva.Image>();
+  private readonly viewListeners = new Set<(v: View) => void>();
+  private imageSize = { width: 1, height: 1 };
+  private docToken = 0;
+  private candidateUrl: string | null = null;
+  private previewUrl: string | null = null;
+  private readonly resizeObserver: ResizeObserver;
+  view: View = { scale: 1, x: 0, y: 0 };
+
+  constructor(readonly container: HTMLDivElement) {
+    this.stage = new Konva.Stage({ container, width: container.clientWidth || 1, height: container.clientHeight || 1 });
+    this.photoLayer.add(this.photo, this.patchGroup, this.candidate, this.preview);
+    this.uiLayer.add(this.cropFrame, this.cursor);
+    this.stage.add(this.photoLayer, this.mask.layer, this.uiLayer);
+    this.resizeObserver = new ResizeObserver(() => {
+      this.stage.size({ width: container.clientWidth || 1, height: container.clientHeight || 1 });
+      this.stage.batchDraw();
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  get hasDocument(): boolean {
+    return this.docToken > 0 && !!this.photo.image();
+  }
+
+  async setDocument(doc: { width: number; height: number; display: { url: string; width: number; height: number } }): Promise<void> {
+    const token = ++this.docToken;
+    this.imageSize = { width: doc.width, height: doc.height };
+    const img = await loadImage(doc.display.url);
+    if (token !== this.docToken) return;
+    this.photo.setAttrs({ image: img, width: doc.width, height: doc.height });
+    for (const node of this.patchNodes.values()) node.destroy();
+    this.patchNodes.clear();
+    this.mask.setDocument(this.imageSize, doc.display);
+    this.setCandidate(null, 1);
+    this.setPreview(null, null);
+    this.fit();
+  }
+
+  /** Shows exactly these patches, in this order (the accepted edits the history applies). */
+  setPatches(patches: readonly Placed[]): void {
+    const wanted = new Set(patches.map((p) => p.id));
+    for (const [id, node] of this.patchNodes) {
+      if (!wanted.has(id)) {
+        node.destroy();
+        this.patchNodes.delete(id);
+      }
+    }
+    patches.forEach((p, index) => {
+      let node = this.patchNodes.get(p.id);
+      if (!node) {
+        node = new Konva.Image({ image: undefined, x: p.x, y: p.y, width: p.width, height: p.height, listening: false });
+        this.patchNodes.set(p.id, node);
+        this.patchGroup.add(node);
+        const target = node;
+        void loadImage(p.url).then((img) => {
+          target.image(img);
+          this.photoLayer.batchDraw();
+        });
+      }
+      node.zIndex(index);
+    });
+    this.photoLayer.batchDraw();
+  }
+
+  /** The staged candidate over its box; opacity 0 shows the photo before it (compare). */
+  setCandidate(c: Omit<Placed, 'id'> | null, opacity: number): void {
+    if (!c) {
+      this.candidateUrl = null;
+      this.candidate.visible(false);
+    } else {
+      this.candidate.position({ x: c.x, y: c.y }).size({ width: c.width, height: c.height }).opacity(opacity).visible(true);
+      if (c.url !== this.candidateUrl) {
+        this.candidateUrl = c.url;
+        this.candidate.image(undefined);
+        void loadImage(c.url).then((img) => {
+          if (this.candidateUrl === c.url) {
+            this.candidate.image(img);
+            this.photoLayer.batchDraw();
+          }
+        });
+      }
+    }
+    this.photoLayer.batchDraw();
+  }
+
+  /** The run's intermediate result inside its crop, with a dashed frame; null clears both. */
+  setPreview(url: string | null, crop: { x: number; y: number; width: number; height: number } | null): void {
+    this.cropFrame.setAttrs(crop ? { ...crop, visible: true } : { visible: false });
+    if (!url || !crop) {
+      this.previewUrl = null;
+      this.preview.visible(false);
+    } else if (url !== this.previewUrl) {
+      this.previewUrl = url;
+      void loadImage(url)
+        .then((img) => {
+          if (this.previewUrl !== url) return;
+          this.preview.setAttrs({ image: img, ...crop, visible: true });
+          this.photoLayer.batchDraw();
+        })
+        .catch(() => {}); // revoked by a newer preview before it loaded
+    }
+    this.photoLayer.batchDraw();
+    this.uiLayer.batchDraw();
+  }
+
+  /** The brush outline at an image point; null hides it. */
+  setCursor(at: { x: number; y: number } | null, diameter: number): void {
+    if (!at) this.cursor.visible(false);
+    else this.cursor.setAttrs({ x: at.x, y: at.y, radius: diameter / 2, visible: true });
+    this.uiLayer.batchDraw();
+  }
+
+  setView(view: View): void {
+    this.view = view;
+    this.stage.setAttrs({ scaleX: view.scale, scaleY: view.scale, x: view.x, y: view.y });
+    this.stage.batchDraw();
+    for (const l of this.viewListeners) l(view);
+  }
+
+  onViewChange(listener: (v: View) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  screenSize(): { width: number; height: number } {
+    return { width: this.stage.width(), height: this.stage.height() };
+  }
+
+  fit(): void {
+    this.setView(fitView(this.imageSize, this.screenSize()));
+  }
+
+  actualSize(): void {
+    this.setView(actualSizeView(this.view, this.screenSize()));
+  }
+
+  zoomAt(factor: number, sx: number, sy: number): void {
+    this.setView(zoomAt(this.view, factor, sx, sy));
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.stage.destroy();
+  }
+}

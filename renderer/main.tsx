@@ -1,0 +1,26 @@
+/** Entry: connect to the host (preload or WebSocket), then mount the editor. */
+import { createRoot } from 'react-dom/client';
+import { connectApi } from './api/window-api.ts';
+import { App } from './panels/App.tsx';
+import { EditorActions } from './state/editor-actions.ts';
+import { EditorStore } from './state/editor-store.ts';
+import { EditorContext } from './state/use-editor.ts';
+import './styles.css';
+
+const store = new EditorStore();
+const root = createRoot(document.getElementById('root')!);
+const api = connectApi((open) => store.update({ connectionLost: !open }));
+
+if ('error' in api) {
+  root.render(<p className="fatal">{api.error}</p>);
+} else {
+  const actions = new EditorActions(store, api);
+  window.addEventListener('unhandledrejection', (e) => store.notify('error', `Something went wrong: ${String(e.reason?.message ?? e.reason)}`));
+  window.addEventListener('error', (e) => store.notify('error', `Something went wrong: ${e.message}`));
+  root.render(
+    <EditorContext.Provider value={{ store, api, actions }}>
+      <App />
+    </EditorContext.Provider>,
+  );
+  void actions.init();
+}

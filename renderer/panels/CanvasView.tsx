@@ -1,0 +1,39 @@
+/** Mounts the Konva canvas and its controllers once, and binds them to the store. */
+import { useEffect, useRef } from 'react';
+import { BrushController } from '../canvas/brush-controller.ts';
+import { bindCanvas } from '../canvas/canvas-binding.ts';
+import { EditorCanvas } from '../canvas/editor-canvas.ts';
+import { PanZoomController } from '../canvas/pan-zoom-controller.ts';
+import { useEditorContext } from '../state/use-editor.ts';
+import { canvasRegistry } from './canvas-registry.ts';
+
+export function CanvasView() {
+  const { store, actions } = useEditorContext();
+  const ref = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const canvas = new EditorCanvas(ref.current!);
+    const nav = new PanZoomController(canvas);
+    const brush = new BrushController(
+      canvas,
+      nav,
+      () => {
+        const s = store.get();
+        return { mode: s.tool === 'brush' ? 'paint' : 'erase', size: s.brush.size, hardness: s.brush.hardness, enabled: !s.running && !s.staging };
+      },
+      (stroke) => actions.pushMask(stroke),
+    );
+    const unbind = bindCanvas(canvas, store, (m) => store.notify('error', m));
+    actions.maskProbe = () => canvas.mask.hasMask();
+    canvasRegistry.current = canvas;
+    return () => {
+      canvasRegistry.current = null;
+      unbind();
+      brush.destroy();
+      nav.destroy();
+      canvas.destroy();
+    };
+  }, [store, actions]);
+
+  return <div ref={ref} className="canvas" data-testid="canvas" />;
+}

@@ -1,0 +1,108 @@
+/** The prompt and run settings, Run / Cancel, and the run's progress ("step k/N"). */
+import { useEditor, useEditorContext } from '../state/use-editor.ts';
+
+export function PromptPanel() {
+  const { actions } = useEditorContext();
+  const run = useEditor((s) => s.run);
+  const running = useEditor((s) => s.running);
+  const busy = useEditor((s) => s.busy);
+  const hasDoc = useEditor((s) => s.doc !== null);
+  const engine = useEditor((s) => s.engine);
+  const defaults = engine.defaults;
+  const ready = engine.state === 'ready';
+
+  return (
+    <section className="panel" aria-label="Prompt">
+      <h2>Prompt</h2>
+      <textarea
+        aria-label="Prompt"
+        placeholder="What should appear in the masked area, e.g. “a red circle”"
+        value={run.prompt}
+        rows={3}
+        onChange={(e) => actions.setRun({ prompt: e.target.value })}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void actions.run();
+          }
+        }}
+      />
+      <div className="fields">
+        <label>
+          Guidance
+          <input
+            type="number"
+            min={0}
+            max={50}
+            step={0.5}
+            aria-label="Guidance"
+            placeholder={defaults ? String(defaults.guidanceScale) : 'default'}
+            value={run.guidanceScale ?? ''}
+            onChange={(e) => actions.setRun({ guidanceScale: e.target.value === '' ? null : Number(e.target.value) })}
+          />
+        </label>
+        <label>
+          Steps
+          <input
+            type="number"
+            min={1}
+            max={1000}
+            aria-label="Steps"
+            placeholder={defaults ? String(defaults.steps) : 'default'}
+            value={run.steps ?? ''}
+            onChange={(e) => actions.setRun({ steps: e.target.value === '' ? null : Math.round(Number(e.target.value)) })}
+          />
+        </label>
+        <label>
+          Candidates
+          <input type="number" min={1} max={8} aria-label="Candidates" value={run.candidates} onChange={(e) => actions.setRun({ candidates: Math.min(8, Math.max(1, Math.round(Number(e.target.value) || 1))) })} />
+        </label>
+        <label>
+          Seed
+          <select aria-label="Seed mode" value={run.seedMode} onChange={(e) => actions.setRun({ seedMode: e.target.value as 'random' | 'fixed' })}>
+            <option value="random">Random</option>
+            <option value="fixed">Fixed</option>
+          </select>
+        </label>
+        {run.seedMode === 'fixed' && (
+          <label>
+            Seed value
+            <input type="number" min={0} max={4294967295} aria-label="Seed" value={run.seed} onChange={(e) => actions.setRun({ seed: Math.min(4294967295, Math.max(0, Math.round(Number(e.target.value) || 0))) })} />
+          </label>
+        )}
+      </div>
+      {running ? (
+        <div className="progress-block">
+          <Progress />
+          <button onClick={() => void actions.cancel()} disabled={running.cancelling}>
+            {running.cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        </div>
+      ) : (
+        <button className="primary" onClick={() => void actions.run()} disabled={!hasDoc || !ready || busy !== null} title={ready ? 'Run (Ctrl+Enter in the prompt)' : engine.message}>
+          {ready ? 'Run' : 'Engine not ready'}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function Progress() {
+  const running = useEditor((s) => s.running)!;
+  const busy = useEditor((s) => s.busy);
+  const label =
+    busy === 'preparing-mask'
+      ? 'Preparing the mask…'
+      : running.totalSteps === 0
+        ? 'Starting…'
+        : `${running.candidates > 1 ? `Candidate ${running.candidate + 1}/${running.candidates} · ` : ''}${running.stage === 'upsampler' ? 'Upsampling · ' : ''}step ${running.step}/${running.totalSteps}`;
+  const fraction = running.totalSteps ? running.step / running.totalSteps : 0;
+  return (
+    <div className="progress">
+      <progress aria-label="Run progress" max={1} value={fraction} />
+      <span role="status" aria-live="polite">
+        {label}
+      </span>
+    </div>
+  );
+}

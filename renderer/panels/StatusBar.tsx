@@ -1,0 +1,21 @@
+/** The engine's state and model, and the open photo's size. */
+import { useEditor } from '../state/use-editor.ts';
+
+export function StatusBar() {
+  const engine = useEditor((s) => s.engine);
+  const doc = useEditor((s) => s.doc);
+  const lastRun = useEditor((s) => s.lastRun);
+  return (
+    <footer className="status">
+      <span className={`engine-state ${engine.state}`} data-state={engine.state} aria-label="Engine">
+        {engine.message}
+      </span>
+      {doc && (
+        <span>
+          {doc.name} · {doc.width}×{doc.height} ({((doc.width * doc.height) / 1e6).toFixed(1)} MP)
+        </span>
+      )}
+      {lastRun && <span>Last run: {(lastRun.clickToResultMs / 1000).toFixed(1)} s</span>}
+    </footer>
+  );
+}

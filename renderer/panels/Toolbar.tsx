@@ -1,0 +1,112 @@
+/** Files, tools, brush, mask overlay, undo/redo and zoom. */
+import { useEffect, useRef, useState } from 'react';
+import { useEditor, useEditorContext } from '../state/use-editor.ts';
+import { canvasRegistry } from './canvas-registry.ts';
+
+export function Toolbar() {
+  const { actions } = useEditorContext();
+  const tool = useEditor((s) => s.tool);
+  const brush = useEditor((s) => s.brush);
+  const overlay = useEditor((s) => s.overlay);
+  const history = useEditor((s) => s.history);
+  const hasDoc = useEditor((s) => s.doc !== null);
+  const nativeDialogs = useEditor((s) => s.app?.nativeDialogs ?? false);
+  const busy = useEditor((s) => s.busy);
+  const imageInput = useRef<HTMLInputElement>(null);
+  const projectInput = useRef<HTMLInputElement>(null);
+  const zoom = useZoomPercent();
+
+  const pick = (input: HTMLInputElement | null, kind: 'image' | 'project') => {
+    if (nativeDialogs) void actions.openWithDialog(kind);
+    else input?.click();
+  };
+  const onFile = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) void actions.openFile(file);
+  };
+
+  return (
+    <header className="toolbar">
+      <div className="group">
+        <button onClick={() => pick(imageInput.current, 'image')} disabled={busy === 'opening'}>
+          {busy === 'opening' ? 'Opening…' : 'Open photo'}
+        </button>
+        <input ref={imageInput} type="file" accept="image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp" hidden aria-label="Photo file" onChange={onFile} />
+        <button onClick={() => pick(projectInput.current, 'project')}>Open project</button>
+        <input ref={projectInput} type="file" accept=".glideproj" hidden aria-label="Project file" onChange={onFile} />
+        <button onClick={() => void actions.saveProject()} disabled={!hasDoc || busy === 'saving'}>
+          Save project
+        </button>
+      </div>
+      <div className="group" role="radiogroup" aria-label="Tool">
+        <button role="radio" aria-checked={tool === 'brush'} className={tool === 'brush' ? 'on' : ''} onClick={() => actions.setTool('brush')} title="Brush (B)">
+          Brush
+        </button>
+        <button role="radio" aria-checked={tool === 'eraser'} className={tool === 'eraser' ? 'on' : ''} onClick={() => actions.setTool('eraser')} title="Eraser (E)">
+          Eraser
+        </button>
+      </div>
+      <div className="group">
+        <label title="Brush size in photo pixels ([ and ])">
+          Size
+          <input type="range" min={1} max={1000} value={Math.min(brush.size, 1000)} onChange={(e) => actions.setBrush({ size: Number(e.target.value) })} />
+          <output aria-label="Brush size">{brush.size}</output>
+        </label>
+        <label title="Edge hardness of the brush">
+          Hardness
+          <input type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => actions.setBrush({ hardness: Number(e.target.value) / 100 })} />
+        </label>
+      </div>
+      <div className="group">
+        <label title="Mask overlay colour">
+          Mask
+          <input type="color" value={overlay.colour} onChange={(e) => actions.setOverlay({ colour: e.target.value })} aria-label="Mask colour" />
+        </label>
+        <label title="Mask overlay opacity">
+          <input type="range" min={5} max={100} value={Math.round(overlay.opacity * 100)} onChange={(e) => actions.setOverlay({ opacity: Number(e.target.value) / 100 })} aria-label="Mask opacity" />
+        </label>
+        <button onClick={() => actions.pushMask({ kind: 'invert' })} disabled={!hasDoc}>
+          Invert
+        </button>
+        <button onClick={() => actions.pushMask({ kind: 'clear' })} disabled={!hasDoc}>
+          Clear
+        </button>
+      </div>
+      <div className="group">
+        <button onClick={() => actions.undo()} disabled={!history.canUndo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button onClick={() => actions.redo()} disabled={!history.canRedo} title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+      </div>
+      <div className="group">
+        <button onClick={() => canvasRegistry.current?.fit()} disabled={!hasDoc} title="Fit (0)">
+          Fit
+        </button>
+        <button onClick={() => canvasRegistry.current?.actualSize()} disabled={!hasDoc} title="100% (1)">
+          100%
+        </button>
+        <span className="zoom" aria-label="Zoom">
+          {zoom}
+        </span>
+      </div>
+    </header>
+  );
+}
+
+function useZoomPercent(): string {
+  const [zoom, setZoom] = useState('');
+  useEffect(() => {
+    let off: (() => void) | undefined;
+    const attach = () => {
+      const c = canvasRegistry.current;
+      if (!c) return void requestAnimationFrame(attach);
+      off = c.onViewChange((v) => setZoom(`${(v.scale * 100).toFixed(v.scale < 0.1 ? 1 : 0)}%`));
+    };
+    attach();
+    return () => off?.();
+  }, []);
+  return zoom;
+}

@@ -1,0 +1,64 @@
+/** Keyboard: B/E tools, [ ] size, Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo/redo, 0 fit, 1 100%, hold C to compare, Enter in the prompt runs. */
+import { useEffect } from 'react';
+import { isTyping } from '../canvas/pan-zoom-controller.ts';
+import { useEditorContext } from '../state/use-editor.ts';
+import { canvasRegistry } from './canvas-registry.ts';
+
+export function useShortcuts(): void {
+  const { actions, store } = useEditorContext();
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'z' && !isTyping(e)) {
+        e.preventDefault();
+        if (e.shiftKey) actions.redo();
+        else actions.undo();
+        return;
+      }
+      if (mod && e.key.toLowerCase() === 'y' && !isTyping(e)) {
+        e.preventDefault();
+        actions.redo();
+        return;
+      }
+      if (mod || e.altKey || isTyping(e)) return;
+      switch (e.key) {
+        case 'b':
+        case 'B':
+          actions.setTool('brush');
+          break;
+        case 'e':
+        case 'E':
+          actions.setTool('eraser');
+          break;
+        case '[':
+          actions.stepBrushSize(-1);
+          break;
+        case ']':
+          actions.stepBrushSize(1);
+          break;
+        case '0':
+          canvasRegistry.current?.fit();
+          break;
+        case '1':
+          canvasRegistry.current?.actualSize();
+          break;
+        case 'c':
+        case 'C':
+          if (store.get().staging) actions.setCompare({ holding: true });
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    const up = (e: KeyboardEvent) => {
+      if (e.key === 'c' || e.key === 'C') actions.setCompare({ holding: false });
+    };
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, [actions, store]);
+}

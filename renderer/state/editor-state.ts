@@ -1,0 +1,93 @@
+/** Everything the editor window shows, as one immutable snapshot (React panels and the canvas read it). */
+import {
+  DEFAULT_SETTINGS,
+  type AcceptedEdit,
+  type AppInfo,
+  type CandidateInfo,
+  type DocumentInfo,
+  type EngineStatus,
+  type ImageFormat,
+  type RunSettings,
+} from '../../main/contract.ts';
+import { History } from './history.ts';
+
+export type Tool = 'brush' | 'eraser';
+
+export interface RunProgress {
+  runId: string;
+  candidate: number;
+  candidates: number;
+  stage: 'base' | 'upsampler';
+  step: number;
+  totalSteps: number;
+  /** Object URL of the latest preview PNG, drawn inside crop. */
+  previewUrl: string | null;
+  crop: { x: number; y: number; width: number; height: number } | null;
+  startedAt: number;
+  cancelling: boolean;
+}
+
+export interface Staging {
+  runId: string;
+  candidates: CandidateInfo[];
+  selected: number;
+  /** What produced them, for "retry with a new seed". */
+  settings: RunSettings;
+  millis: number;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+export interface EditorSnapshot {
+  /** The WebSocket to the serve-mode server dropped (it reconnects by itself). */
+  connectionLost: boolean;
+  app: AppInfo | null;
+  doc: DocumentInfo | null;
+  /** Accepted edits known to this window, by id (the history says which apply). */
+  edits: Readonly<Record<string, AcceptedEdit>>;
+  history: History;
+  tool: Tool;
+  brush: { size: number; hardness: number };
+  overlay: { colour: string; opacity: number; visible: boolean };
+  run: {
+    prompt: string;
+    guidanceScale: number | null;
+    steps: number | null;
+    seedMode: 'random' | 'fixed';
+    seed: number;
+    candidates: number;
+  };
+  running: RunProgress | null;
+  staging: Staging | null;
+  /** Before/after: holding the compare key shows the photo without the candidate; amount fades it. */
+  compare: { holding: boolean; amount: number };
+  engine: EngineStatus;
+  exportSettings: { format: ImageFormat; quality: number };
+  busy: null | 'opening' | 'exporting' | 'saving' | 'preparing-mask';
+  notices: Notice[];
+  lastRun: { millis: number; clickToResultMs: number } | null;
+}
+
+export const initialSnapshot: EditorSnapshot = {
+  connectionLost: false,
+  app: null,
+  doc: null,
+  edits: {},
+  history: History.empty,
+  tool: 'brush',
+  brush: { ...DEFAULT_SETTINGS.brush },
+  overlay: { ...DEFAULT_SETTINGS.overlay, visible: true },
+  run: { prompt: '', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: DEFAULT_SETTINGS.run.candidates },
+  running: null,
+  staging: null,
+  compare: { holding: false, amount: 1 },
+  engine: { state: 'starting', message: 'Connecting to the engine…', model: null, provider: null, defaults: null },
+  exportSettings: { ...DEFAULT_SETTINGS.export },
+  busy: null,
+  notices: [],
+  lastRun: null,
+};

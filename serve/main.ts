@@ -1,0 +1,94 @@
+/**
+ * `npm run serve`: the editor in any Chromium. Starts the engine process through the engine host,
+ * builds the same host handlers Electron uses, and serves the built renderer on 127.0.0.1 with a
+ * per-launch token. Options: --port N (default: a free port), --bundle DIR, --provider NAME,
+ * --settings FILE (default: the user's config folder).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { ProviderChoice } from '../main/engine/protocol.ts';
+import { EngineHost, nodeEngineLauncher } from '../main/engine-host/engine-host.ts';
+import type { HostEvent } from '../main/contract.ts';
+import { createHost } from '../main/host/create-host.ts';
+import { EngineSession } from '../main/host/engine-session.ts';
+import { FileUrls } from '../main/host/file-urls.ts';
+import { jsonFileSettingsStore, SettingsService } from '../main/host/settings-service.ts';
+import { chooseBundle } from './bundle-choice.ts';
+import { startServeServer, type ServeServer } from './http-server.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      bundle: { type: 'string' },
+      provider: { type: 'string' },
+      settings: { type: 'string' },
+      static: { type: 'string', default: path.join(REPO_ROOT, 'dist/renderer') },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
+  if (!existsSync(path.join(values.static, 'index.html'))) {
+    throw new Error(`The renderer is not built (${values.static}/index.html is missing): run npm run build:renderer, or use npm run serve.`);
+  }
+  const configHome = process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
+  const settingsFile = values.settings ?? path.join(configHome, 'glide-inpaint-editor', 'settings.json');
+  const settings = new SettingsService(jsonFileSettingsStore(settingsFile));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'glide-serve-'));
+  const files = new FileUrls('/files/');
+  let server: ServeServer | null = null;
+  const emit = (e: HostEvent) => server?.broadcast(e);
+
+  const engineHost = new EngineHost(nodeEngineLauncher());
+  const engine = new EngineSession(
+    engineHost,
+    async () => {
+      const s = (await settings.get()).engine;
+      const provider = values.provider ? ProviderChoice.parse(values.provider) : s.provider;
+      return chooseBundle(REPO_ROOT, values.bundle ?? s.bundleDir, provider);
+    },
+    (payload) => {
+      console.log(`engine: ${payload.state}: ${payload.message}`);
+      emit({ event: 'engine:status', payload });
+    },
+  );
+  const host = createHost({
+    mode: 'serve',
+    version: process.env.npm_package_version ?? 'dev',
+    workDir,
+    files,
+    engine,
+    settings,
+    chooseSaveTarget: async () => 'download',
+    emit,
+  });
+  server = await startServeServer({ port, staticDir: values.static, token: randomBytes(24).toString('base64url'), files, handlers: host.handlers });
+  console.log(`Serving the editor at ${server.url}`);
+  console.log('Open that address in Chromium (the token after # lets only that page drive the editor). Ctrl+C stops.');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server?.close();
+    await engine.stop();
+    await host.dispose();
+    await rm(workDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  void engine.start();
+}
+
+main().catch((error: Error) => {
+  console.error(`serve: ${error.message}`);
+  process.exit(1);
+});
