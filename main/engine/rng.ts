@@ -12,7 +12,7 @@
 
 /** Where a sampling run's standard-normal noise comes from. Draws are requested in a fixed order. */
 export interface NoiseSource {
-  /** `length` standard-normal values for one draw. */
+  /** `length` standard-normal values for one draw (the caller only reads them). */
   next(draw: NoiseDraw, length: number): Float32Array;
 }
 

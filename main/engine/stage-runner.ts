@@ -109,8 +109,9 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   };
   if (low !== undefined) constant.low_res = repeated(run.lowRes!, batch, [3, low, low]);
 
-  let x = noise.next({ stage, kind: 'start' }, n);
-  if (run.startNoiseScale !== 1) for (let i = 0; i < n; i++) x[i] *= run.startNoiseScale;
+  // Scaled in float32, as torch multiplies a float32 tensor by a Python float.
+  const scale = Math.fround(run.startNoiseScale);
+  let x = noise.next({ stage, kind: 'start' }, n).map((v) => v * scale);
 
   const shape: Dims4 = [1, 3, size, size];
   const outShape: Dims4 = [batch, 6, size, size];
