@@ -1,0 +1,40 @@
+/**
+ * Model output -> photo pixels: Float32 [1,3,S,S] in [-1, 1] quantised to 8-bit RGB, resized to the
+ * square's size in photo pixels and cut to the plan's box (dropping any edge padding).
+ */
+import sharp from 'sharp';
+import type { CropPlan } from './crop-plan.ts';
+import { ImageError } from './errors.ts';
+import type { RawImage } from './raw-image.ts';
+import { ENLARGE_OUTPUT_KERNEL, REDUCE_OUTPUT_KERNEL } from './resize-kernels.ts';
+
+/** [1,3,S,S] in [-1, 1] -> interleaved RGB bytes (S×S×3). */
+export function quantiseModelImage(image: Float32Array, size: number): Uint8Array {
+  const plane = size * size;
+  if (image.length !== 3 * plane) {
+    throw new ImageError('model-failure', `The model returned ${image.length} values; expected 3×${size}×${size}.`);
+  }
+  const out = new Uint8Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < plane; i++) {
+      const v = image[c * plane + i];
+      if (Number.isNaN(v)) throw new ImageError('model-failure', 'The model returned NaN pixels.');
+      out[3 * i + c] = Math.min(255, Math.max(0, Math.round((v + 1) * 127.5)));
+    }
+  }
+  return out;
+}
+
+export async function modelOutputToBox(image: Float32Array, size: number, plan: CropPlan): Promise<RawImage> {
+  const rgb = quantiseModelImage(image, size);
+  const side = plan.square.width;
+  const { box, pad } = plan;
+  let pipeline = sharp(rgb, { raw: { width: size, height: size, channels: 3 } });
+  if (side !== size) {
+    const kernel = side > size ? ENLARGE_OUTPUT_KERNEL : REDUCE_OUTPUT_KERNEL;
+    pipeline = pipeline.resize(side, side, { fit: 'fill', kernel });
+  }
+  // After resize(), extract() cuts the resized square, so only the box is ever materialised.
+  const data = await pipeline.extract({ left: pad.left, top: pad.top, width: box.width, height: box.height }).raw().toBuffer();
+  return { data, width: box.width, height: box.height, channels: 3 };
+}
