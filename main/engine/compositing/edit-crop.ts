@@ -1,0 +1,99 @@
+/**
+ * The two ends of an edit at photo scale, for the engine's pipeline:
+ *   prepareEditCrop: photo + patches + mask -> the crop plan and the model inputs for each stage size;
+ *   pasteBack: a model output -> the blended crop, written as a candidate patch.
+ * Everything between (tokenizing, sampling, the upsampler) happens in model space.
+ */
+import type { ImageSource, Patch } from '../protocol.ts';
+import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
+import { readCurrentPixels } from './current-pixels.ts';
+import { blendThroughFeather } from './blend.ts';
+import { featherAlpha, featherSigma } from './feather.ts';
+import { modelOutputToBox } from './from-model.ts';
+import { keepMaskForModel } from './keep-mask.ts';
+import { cropMask, decodeMask } from './mask.ts';
+import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
+import { writePatch } from './patch-file.ts';
+import type { RawImage } from './raw-image.ts';
+import { correctSeamTone, type SeamCorrectionOptions } from './seam-correction.ts';
+import { cropToModelImage } from './to-model.ts';
+
+export interface EditCropOptions extends DecodeOptions, CropPlanOptions {
+  /** Model cells the generated region grows by in the keep-mask. Default 1. */
+  keepMaskDilation?: number;
+}
+
+export interface ModelInput {
+  size: number;
+  /** [1,3,S,S] in [-1, 1] */
+  image: Float32Array;
+  /** [1,1,S,S], 1 = keep, 0 = generate */
+  keep: Float32Array;
+}
+
+export interface EditCrop {
+  image: ImageInfo;
+  plan: CropPlan;
+  /** The document's current pixels inside plan.box (RGB, or RGBA when the photo has alpha). */
+  original: RawImage;
+  /** The mask inside plan.box, 1 = generate. */
+  mask: Uint8Array;
+  /** One per requested size, in the order asked for. */
+  inputs: ModelInput[];
+}
+
+export async function prepareEditCrop(
+  source: ImageSource,
+  maskPng: Uint8Array,
+  sizes: readonly number[],
+  options: EditCropOptions = {},
+): Promise<EditCrop> {
+  const image = await probeImage(source.imagePath, options);
+  const fullMask = await decodeMask(maskPng, image, image.maxPixels);
+  const plan = planCrop(fullMask.bbox, image, options);
+  const mask = cropMask(fullMask, plan.box);
+  const original = await readCurrentPixels(source, image, plan.box);
+  const inputs: ModelInput[] = [];
+  for (const size of sizes) {
+    inputs.push({
+      size,
+      image: await cropToModelImage(original, plan, size),
+      keep: keepMaskForModel(mask, plan, size, options.keepMaskDilation ?? 1),
+    });
+  }
+  return { image, plan, original, mask, inputs };
+}
+
+export interface PasteBackOptions extends SeamCorrectionOptions {
+  /** Feather sigma as a fraction of the crop's side. Default 0.03. */
+  featherFraction?: number;
+  /** Match the generated tone to the photo at the seam. Default true. */
+  seamCorrection?: boolean;
+}
+
+/** The blended RGB pixels of the crop box for one model output [1,3,S,S] in [-1, 1]. */
+export async function blendModelOutput(
+  crop: EditCrop,
+  output: Float32Array,
+  outputSize: number,
+  options: PasteBackOptions = {},
+): Promise<Uint8Array> {
+  const { plan } = crop;
+  const generated = await modelOutputToBox(output, outputSize, plan);
+  const sigma = featherSigma(plan.square.width, options.featherFraction);
+  const alpha = await featherAlpha(crop.mask, plan.box.width, plan.box.height, sigma);
+  if (options.seamCorrection ?? true) correctSeamTone(generated, crop.original, crop.mask, alpha, options);
+  return blendThroughFeather(crop.original, generated, alpha);
+}
+
+/** Blends one model output into the crop and writes it to `outDir` as a patch. */
+export async function pasteBack(
+  crop: EditCrop,
+  output: Float32Array,
+  outputSize: number,
+  outDir: string,
+  options: PasteBackOptions = {},
+): Promise<Patch> {
+  const rgb = await blendModelOutput(crop, output, outputSize, options);
+  return writePatch(rgb, crop.plan.box, outDir, crop.image.iccProfile);
+}

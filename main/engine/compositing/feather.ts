@@ -1,0 +1,31 @@
+/**
+ * The blend weight of generated pixels (0..255): 255 on the mask, falling smoothly to 0 just
+ * outside it, and exactly 0 beyond the feather so those pixels stay bit-identical to the photo.
+ *
+ * A Gaussian blur of the mask is about one half at the mask's edge; doubling it (clamped) puts the
+ * ramp outside the mask, starting at full weight on the edge, so there is no step there.
+ */
+import sharp from 'sharp';
+
+/** Feather width follows the crop: a fixed pixel radius would be invisible on a big crop, a smear on a small one. */
+export function featherSigma(squareSide: number, fraction = 0.03): number {
+  return Math.min(1000, Math.max(1, squareSide * fraction));
+}
+
+/** Above this sigma an exact Gaussian gets slow (its kernel grows with sigma); libvips' box approximation does not. */
+const EXACT_BLUR_MAX_SIGMA = 10;
+
+export async function featherAlpha(boxMask: Uint8Array, width: number, height: number, sigma: number): Promise<Uint8Array> {
+  const scaled = new Uint8Array(boxMask.length);
+  for (let i = 0; i < boxMask.length; i++) scaled[i] = boxMask[i] ? 255 : 0;
+  const blurred = await sharp(scaled, { raw: { width, height, channels: 1 } })
+    .blur({ sigma, precision: sigma > EXACT_BLUR_MAX_SIGMA ? 'approximate' : 'integer' })
+    .extractChannel(0) // sharp would otherwise hand back one-band images as RGB
+    .raw()
+    .toBuffer();
+  const alpha = scaled; // reuse: mask pixels already hold 255
+  for (let i = 0; i < alpha.length; i++) {
+    if (!boxMask[i]) alpha[i] = Math.min(255, 2 * blurred[i]);
+  }
+  return alpha;
+}

@@ -1,0 +1,168 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import sharp from 'sharp';
+import type { Box } from './box.ts';
+import { readCurrentPixels } from './current-pixels.ts';
+import { blendModelOutput, pasteBack, prepareEditCrop, type EditCrop } from './edit-crop.ts';
+import { featherSigma } from './feather.ts';
+import { probeImage } from './open-image.ts';
+import { CHELSEA, boxMask, ellipseMask, fileNumbers, orientedP3Jpeg, temporaryDirectory } from './test-images.ts';
+
+function solidOutput(size: number, rgb: [number, number, number]): Float32Array {
+  const out = new Float32Array(3 * size * size);
+  for (let c = 0; c < 3; c++) out.fill(rgb[c] / 127.5 - 1, c * size * size, (c + 1) * size * size);
+  return out;
+}
+
+/** Chebyshev distance from each box pixel to the nearest mask pixel (brute force over the mask's pixels is too slow; two-pass). */
+function distanceToMask(mask: Uint8Array, width: number, height: number): Float64Array {
+  const inf = 1e9;
+  const d = new Float64Array(width * height).map((_, i) => (mask[i] ? 0 : inf));
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const i = y * width + x;
+    if (x > 0) d[i] = Math.min(d[i], d[i - 1] + 1);
+    if (y > 0) d[i] = Math.min(d[i], d[i - width] + 1, x > 0 ? d[i - width - 1] + 1 : inf, x < width - 1 ? d[i - width + 1] + 1 : inf);
+  }
+  for (let y = height - 1; y >= 0; y--) for (let x = width - 1; x >= 0; x--) {
+    const i = y * width + x;
+    if (x < width - 1) d[i] = Math.min(d[i], d[i + 1] + 1);
+    if (y < height - 1) d[i] = Math.min(d[i], d[i + width] + 1, x < width - 1 ? d[i + width + 1] + 1 : inf, x > 0 ? d[i + width - 1] + 1 : inf);
+  }
+  return d;
+}
+
+async function checkRoundTrip(crop: EditCrop, patchPath: string, imagePath: string) {
+  const { box } = crop.plan;
+  const patch = await fileNumbers(patchPath);
+  assert.deepEqual([patch.width, patch.height, patch.channels], [box.width, box.height, 3], 'RGB patch of the crop box');
+  const meta = await sharp(patchPath).metadata();
+  assert.equal(meta.depth, 'uchar');
+
+  // Outside the feather: bit-identical. The feather reaches about 2 sigma past the mask (blur kernel cut at 0.2).
+  const reach = Math.ceil(3 * featherSigma(crop.plan.square.width)) + 1;
+  const dist = distanceToMask(crop.mask, box.width, box.height);
+  let changedOutside = 0, changedNearMask = 0, insideTowardRed = 0, inside = 0;
+  const oc = crop.original.channels;
+  for (let i = 0; i < box.width * box.height; i++) {
+    const o = [0, 1, 2].map((c) => crop.original.data[i * oc + c]);
+    const p = [0, 1, 2].map((c) => patch.data[i * 3 + c]);
+    const same = o.every((v, c) => v === p[c]);
+    if (crop.mask[i]) {
+      inside++;
+      const before = Math.hypot(o[0] - 255, o[1], o[2]);
+      const after = Math.hypot(p[0] - 255, p[1], p[2]);
+      if (after < before - 1 || after < 60) insideTowardRed++;
+    } else if (!same) {
+      if (dist[i] > reach) changedOutside++;
+      else changedNearMask++;
+    }
+  }
+  assert.equal(changedOutside, 0, 'no pixel beyond the feather changed');
+  assert.ok(changedNearMask > 0, 'the feather blends a band outside the mask');
+  assert.equal(insideTowardRed, inside, 'every masked pixel moved toward red');
+
+  // The patch laid over the photo (ImageSource) reproduces these pixels, and nothing else changed.
+  const info = await probeImage(imagePath);
+  const whole = { x: 0, y: 0, width: info.width, height: info.height };
+  const before = await readCurrentPixels({ imagePath, patches: [] }, info, whole);
+  const after = await readCurrentPixels({ imagePath, patches: [{ path: patchPath, ...box }] }, info, whole);
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const i = (y * info.width + x) * after.channels;
+      const inBox = x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+      for (let c = 0; c < 3; c++) {
+        const want = inBox ? patch.data[((y - box.y) * box.width + (x - box.x)) * 3 + c] : before.data[i + c];
+        if (after.data[i + c] !== want) assert.fail(`pixel ${x},${y} channel ${c}: ${after.data[i + c]} != ${want}`);
+      }
+    }
+  }
+  return { changedNearMask, inside };
+}
+
+test('round trip on a real photo: red model output composited back (64 and 256 px stages)', async (t) => {
+  const dir = temporaryDirectory(t);
+  const maskBox: Box = { x: 180, y: 90, width: 120, height: 100 };
+  const mask = await ellipseMask(451, 300, maskBox);
+  const source = { imagePath: CHELSEA, patches: [] };
+  const crop = await prepareEditCrop(source, mask, [64, 256]);
+  assert.deepEqual(crop.inputs.map((i) => [i.size, i.image.length, i.keep.length]), [
+    [64, 3 * 64 * 64, 64 * 64],
+    [256, 3 * 256 * 256, 256 * 256],
+  ]);
+  for (const input of crop.inputs) {
+    assert.ok(input.image.every((v) => v >= -1 && v <= 1));
+    const generate = input.keep.filter((v) => v === 0).length;
+    assert.ok(generate > 0 && generate < input.keep.length * 0.6, 'keep-mask marks the ellipse');
+  }
+  for (const size of [64, 256]) {
+    const patch = await pasteBack(crop, solidOutput(size, [255, 0, 0]), size, dir);
+    assert.ok(fs.existsSync(patch.path) && patch.path.startsWith(dir));
+    assert.deepEqual({ x: patch.x, y: patch.y, width: patch.width, height: patch.height }, crop.plan.box);
+    const stats = await checkRoundTrip(crop, patch.path, CHELSEA);
+    t.diagnostic(`S=${size}: box ${JSON.stringify(crop.plan.box)}, ${stats.inside} masked px, ${stats.changedNearMask} feathered px outside the mask`);
+  }
+  const names = fs.readdirSync(dir);
+  assert.equal(new Set(names).size, 2, 'unique patch names');
+});
+
+test('without seam correction the masked pixels are exactly the model output', async () => {
+  const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 20, y: 20, width: 60, height: 60 }), [64]);
+  const rgb = await blendModelOutput(crop, solidOutput(64, [255, 0, 0]), 64, { seamCorrection: false });
+  for (let i = 0; i < crop.mask.length; i++) if (crop.mask[i]) assert.deepEqual([...rgb.subarray(i * 3, i * 3 + 3)], [255, 0, 0]);
+});
+
+test('seam correction removes a tone drift of the model', async () => {
+  const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 200, y: 100, width: 90, height: 70 }), [64]);
+  // A "model" that reproduces the photo but 30 levels too bright and a bit too blue.
+  const drifted = crop.inputs[0].image.map((v, i) => Math.min(1, v + (i >= 2 * 64 * 64 ? 45 : 30) / 127.5));
+  const meanError = (rgb: Uint8Array) => {
+    let sum = 0, n = 0;
+    for (let i = 0; i < crop.mask.length; i++) {
+      if (!crop.mask[i]) continue;
+      for (let c = 0; c < 3; c++) sum += rgb[i * 3 + c] - crop.original.data[i * 3 + c];
+      n += 3;
+    }
+    return sum / n;
+  };
+  const raw = meanError(await blendModelOutput(crop, drifted, 64, { seamCorrection: false }));
+  const corrected = meanError(await blendModelOutput(crop, drifted, 64));
+  assert.ok(raw > 25, `drift visible without correction (${raw.toFixed(1)})`);
+  assert.ok(Math.abs(corrected) < 4, `drift removed by the correction (${corrected.toFixed(1)})`);
+});
+
+test('near a corner, and a mask covering the whole photo (padded square)', async (t) => {
+  const dir = temporaryDirectory(t);
+  const corner = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 400, y: 250, width: 51, height: 50 }), [64]);
+  assert.equal(corner.plan.box.x + corner.plan.box.width, 451);
+  assert.equal(corner.plan.box.y + corner.plan.box.height, 300);
+  const p1 = await pasteBack(corner, solidOutput(64, [255, 0, 0]), 64, dir);
+  await checkRoundTrip(corner, p1.path, CHELSEA);
+
+  const all = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await boxMask(451, 300), [64]);
+  assert.deepEqual(all.plan.box, { x: 0, y: 0, width: 451, height: 300 });
+  assert.equal(all.plan.square.width, 451);
+  assert.ok(all.inputs[0].keep.slice(0, 64 * 8).every((v) => v === 1), 'padding rows keep (10.6 rows, less the dilation)');
+  const p2 = await pasteBack(all, solidOutput(64, [255, 0, 0]), 64, dir);
+  const pixels = await fileNumbers(p2.path);
+  assert.ok(pixels.data.every((v, i) => v === (i % 3 === 0 ? 255 : 0)), 'whole photo regenerated (no band to correct against)');
+});
+
+test('an edit on top of an accepted patch starts from the patched pixels', async (t) => {
+  const dir = temporaryDirectory(t);
+  const first = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 100, y: 100, width: 80, height: 80 }), [64]);
+  const patch = await pasteBack(first, solidOutput(64, [0, 0, 255]), 64, dir, { seamCorrection: false });
+  const second = await prepareEditCrop({ imagePath: CHELSEA, patches: [patch] }, await ellipseMask(451, 300, { x: 120, y: 120, width: 40, height: 40 }), [64]);
+  const i = ((140 - second.plan.box.y) * second.plan.box.width + (140 - second.plan.box.x)) * 3;
+  assert.deepEqual([...second.original.data.subarray(i, i + 3)], [0, 0, 255]);
+});
+
+test('a photo with EXIF orientation and a P3 profile: patch in its numbers, with its profile', async (t) => {
+  const dir = temporaryDirectory(t);
+  const file = await orientedP3Jpeg(dir);
+  const crop = await prepareEditCrop({ imagePath: file, patches: [] }, await ellipseMask(600, 900, { x: 200, y: 300, width: 150, height: 200 }), [64]);
+  const patch = await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir);
+  const meta = await sharp(patch.path).metadata();
+  assert.equal(meta.icc?.length, crop.image.iccProfile?.length, 'the photo\'s profile is embedded in the patch');
+  await checkRoundTrip(crop, patch.path, file);
+});

@@ -1,0 +1,142 @@
+/**
+ * Tone match at the seam. In a thin band just outside the mask (the feather, where both the photo
+ * and the model's output are known) the difference photo − generated measures how far the model's
+ * colours drifted. That difference is averaged on a coarse grid, spread smoothly over the crop
+ * (normalised Gaussian convolution, falling back to the band's mean offset far from any band pixel),
+ * clamped, and added to the generated pixels. Only a low-frequency shift per channel: the model's
+ * texture and content are left alone, while the brightness/colour step at the seam disappears.
+ */
+import type { RawImage } from './raw-image.ts';
+
+export interface SeamCorrectionOptions {
+  /** Largest shift applied to a channel, in 8-bit levels. Default 40. */
+  maxShift?: number;
+  /** Grid cells along the crop's longer side. Default 32. */
+  gridCells?: number;
+  /** Smoothing of the offset field, in grid cells. Default 3. */
+  sigmaCells?: number;
+}
+
+export interface SeamCorrection {
+  bandPixels: number;
+  /** The band's mean photo − generated difference per channel (before clamping). */
+  meanOffset: [number, number, number];
+}
+
+/** Fewer band pixels than this say nothing reliable about tone. */
+const MIN_BAND_PIXELS = 16;
+
+function gaussianKernel(sigma: number): Float64Array {
+  const radius = Math.ceil(3 * sigma);
+  const k = new Float64Array(2 * radius + 1);
+  for (let i = -radius; i <= radius; i++) k[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  return k; // not normalised: the field divides weighted sums by weighted counts
+}
+
+/** Separable convolution of `planes` grids of gw×gh, zero outside. */
+function blurGrid(grid: Float64Array, gw: number, gh: number, planes: number, kernel: Float64Array): Float64Array {
+  const r = (kernel.length - 1) / 2;
+  const tmp = new Float64Array(grid.length);
+  const out = new Float64Array(grid.length);
+  for (let p = 0; p < planes; p++) {
+    for (let y = 0; y < gh; y++) {
+      for (let x = 0; x < gw; x++) {
+        let s = 0;
+        for (let d = -r; d <= r; d++) {
+          const xx = x + d;
+          if (xx >= 0 && xx < gw) s += kernel[d + r] * grid[(y * gw + xx) * planes + p];
+        }
+        tmp[(y * gw + x) * planes + p] = s;
+      }
+    }
+    for (let y = 0; y < gh; y++) {
+      for (let x = 0; x < gw; x++) {
+        let s = 0;
+        for (let d = -r; d <= r; d++) {
+          const yy = y + d;
+          if (yy >= 0 && yy < gh) s += kernel[d + r] * tmp[(yy * gw + x) * planes + p];
+        }
+        out[(y * gw + x) * planes + p] = s;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Shifts `generated` (RGB, the box's size) in place wherever `alpha` > 0.
+ * @param original the photo's pixels in the box (RGB or RGBA)
+ * @param boxMask 1 = generate
+ * @param alpha the feather weights (0..255)
+ * @returns what was measured, or null when the band is too small to measure (nothing changed)
+ */
+export function correctSeamTone(
+  generated: RawImage,
+  original: RawImage,
+  boxMask: Uint8Array,
+  alpha: Uint8Array,
+  options: SeamCorrectionOptions = {},
+): SeamCorrection | null {
+  const maxShift = options.maxShift ?? 40;
+  const { width, height } = generated;
+  const oc = original.channels;
+  const cell = Math.max(1, Math.ceil(Math.max(width, height) / (options.gridCells ?? 32)));
+  const gw = Math.ceil(width / cell);
+  const gh = Math.ceil(height / cell);
+  const sums = new Float64Array(gw * gh * 3);
+  const counts = new Float64Array(gw * gh);
+  const total = [0, 0, 0];
+  let bandPixels = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (boxMask[i] || !alpha[i]) continue;
+      const g = ((y / cell) | 0) * gw + ((x / cell) | 0);
+      for (let c = 0; c < 3; c++) {
+        const d = original.data[i * oc + c] - generated.data[i * 3 + c];
+        sums[g * 3 + c] += d;
+        total[c] += d;
+      }
+      counts[g] += 1;
+      bandPixels++;
+    }
+  }
+  if (bandPixels < MIN_BAND_PIXELS) return null;
+  const mean: [number, number, number] = [total[0] / bandPixels, total[1] / bandPixels, total[2] / bandPixels];
+
+  const kernel = gaussianKernel(options.sigmaCells ?? 3);
+  const sumField = blurGrid(sums, gw, gh, 3, kernel);
+  const countField = blurGrid(counts, gw, gh, 1, kernel);
+  // Prior weight for the band's mean: where few band pixels are near, the offset tends to the mean.
+  const prior = 0.25 * cell * cell;
+  const field = new Float32Array(gw * gh * 3);
+  for (let g = 0; g < gw * gh; g++) {
+    for (let c = 0; c < 3; c++) {
+      const v = (sumField[g * 3 + c] + prior * mean[c]) / (countField[g] + prior);
+      field[g * 3 + c] = Math.max(-maxShift, Math.min(maxShift, v));
+    }
+  }
+
+  // Bilinear between cell centres, applied only where the generated pixels will show.
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gh - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, gh - 1);
+    const ty = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!alpha[i]) continue;
+      const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gw - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, gw - 1);
+      const tx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const top = field[(y0 * gw + x0) * 3 + c] * (1 - tx) + field[(y0 * gw + x1) * 3 + c] * tx;
+        const bottom = field[(y1 * gw + x0) * 3 + c] * (1 - tx) + field[(y1 * gw + x1) * 3 + c] * tx;
+        const shifted = generated.data[i * 3 + c] + top * (1 - ty) + bottom * ty;
+        generated.data[i * 3 + c] = Math.min(255, Math.max(0, Math.round(shifted)));
+      }
+    }
+  }
+  return { bandPixels, meanOffset: mean };
+}
