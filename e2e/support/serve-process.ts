@@ -1,0 +1,53 @@
+/** Starts `serve/main.ts` as a person would (its own process, real engine), and stops it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../../test-support/paths.ts';
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startServe(bundleDir: string, timeoutMs = 60_000): Promise<ServeProcess> {
+  const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-settings-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'serve/main.ts', '--port', '0', '--bundle', bundleDir, '--provider', 'cpu', '--settings', path.join(settingsDir, 'settings.json')],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      const m = /Serving the editor at (\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(settingsDir, { recursive: true, force: true });
+    },
+  };
+}
