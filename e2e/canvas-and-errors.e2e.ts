@@ -1,0 +1,133 @@
+/**
+ * Opening, navigating and painting in the browser, and the messages a person gets when something is
+ * wrong: a damaged file, an empty mask, no prompt. Messages must appear in the window.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newEditorPage } from './support/browser.ts';
+import { e2eBundle } from './support/e2e-bundle.ts';
+import { EditorPage } from './support/editor-page.ts';
+import { startServe, type ServeProcess } from './support/serve-process.ts';
+
+const CHELSEA = path.join(import.meta.dirname, 'fixtures/chelsea.png'); // 451×300, CC0
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let editor: EditorPage;
+let tmp: string;
+
+before(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'e2e-files-'));
+  serve = await startServe(e2eBundle().dir);
+  browser = await launchBrowser();
+  ({ page } = await newEditorPage(browser, serve.url));
+  editor = new EditorPage(page);
+});
+after(async () => {
+  await browser?.close();
+  await serve?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The photo's pixel under a screen point, as the canvas shows it (for overlay checks). */
+async function canvasPixel(x: number, y: number): Promise<[number, number, number]> {
+  const shot = await page.screenshot({ clip: { x, y, width: 1, height: 1 } });
+  const { default: sharp } = await import('sharp');
+  const { data } = await sharp(shot).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return [data[0], data[1], data[2]];
+}
+
+test('a photo opens and is shown fitted; the wheel zooms at the pointer; Fit and 100% work', async () => {
+  await editor.openPhoto(CHELSEA, { width: 451, height: 300 });
+  const zoom = page.getByLabel('Zoom');
+  const fitted = await zoom.textContent();
+  const centre = await editor.screenPoint(225, 150);
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.wheel(0, -300);
+  await page.waitForFunction((before) => document.querySelector('[aria-label="Zoom"]')?.textContent !== before, fitted);
+  assert.ok(parseFloat((await zoom.textContent())!) > parseFloat(fitted!), 'wheel up zooms in');
+  await page.getByRole('button', { name: '100%' }).click();
+  assert.equal(await zoom.textContent(), '100%');
+  await page.getByRole('button', { name: 'Fit' }).click();
+  assert.equal(await zoom.textContent(), fitted);
+});
+
+test('painting tints the photo with the mask colour; eraser, B/E, [ ], invert and clear are history entries', async () => {
+  const p = await editor.screenPoint(100, 100);
+  const before = await canvasPixel(p.x, p.y);
+  await editor.drag([
+    [80, 100],
+    [120, 100],
+  ]);
+  const after = await canvasPixel(p.x, p.y);
+  assert.ok(after[0] - after[1] > before[0] - before[1] + 20, `the overlay shows where the mask is (${before} → ${after})`);
+
+  const size = page.getByLabel('Brush size');
+  const s0 = Number(await size.textContent());
+  await page.keyboard.press(']');
+  assert.ok(Number(await size.textContent()) > s0, '] grows the brush');
+  await page.keyboard.press('[');
+  await page.keyboard.press('e');
+  assert.equal(await page.getByRole('radio', { name: 'Eraser' }).getAttribute('aria-checked'), 'true');
+  await editor.drag([
+    [80, 100],
+    [120, 100],
+  ]);
+  await page.keyboard.press('b');
+  assert.equal(await page.getByRole('radio', { name: 'Brush' }).getAttribute('aria-checked'), 'true');
+  await page.getByRole('button', { name: 'Invert' }).click();
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  assert.deepEqual(await editor.historyLabels(), ['Original photo', 'Brush stroke', 'Eraser stroke', 'Invert mask', 'Clear mask']);
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  assert.equal(await editor.currentHistoryEntry(), 'Eraser stroke');
+});
+
+test('space-drag pans instead of painting', async () => {
+  const entries = (await editor.historyLabels()).length;
+  const a = await editor.screenPoint(200, 150);
+  await page.mouse.move(a.x, a.y);
+  await page.keyboard.down('Space');
+  await page.mouse.down();
+  await page.mouse.move(a.x + 80, a.y + 40, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Space');
+  assert.equal((await editor.historyLabels()).length, entries, 'no stroke was added');
+  await page.getByRole('button', { name: 'Fit' }).click();
+});
+
+test('an empty mask gets a clear message and no run', async () => {
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await editor.prompt('a red circle');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: /mask is empty.*paint over the area/ }).waitFor();
+  assert.equal(await page.getByLabel('Run progress').count(), 0, 'no run started');
+  await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+});
+
+test('a run without a prompt asks for one', async () => {
+  await editor.drag([
+    [200, 150],
+    [240, 160],
+  ]);
+  await editor.prompt('   ');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: /Type a prompt/ }).waitFor();
+  assert.equal(await page.getByLabel('Run progress').count(), 0);
+  await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+});
+
+test('a damaged image file gets a clear message and the open photo stays', async () => {
+  const broken = path.join(tmp, 'holiday.jpg');
+  writeFileSync(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('not really a jpeg '.repeat(100))]));
+  await page.setInputFiles('input[aria-label="Photo file"]', broken);
+  const alert = page.getByRole('alert').filter({ hasText: /holiday\.jpg/ });
+  await alert.waitFor();
+  assert.match((await alert.textContent())!, /could not be read as an image.*JPEG, PNG or WebP/);
+  assert.ok(await page.getByText('451×300').isVisible(), 'the photo that was open is still open');
+});
