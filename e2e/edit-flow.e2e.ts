@@ -3,6 +3,7 @@
  * photo, paint a mask, type a prompt, run, watch the progress, accept, export, and check the file.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -87,6 +88,21 @@ test('undo and redo move through the edit and the stroke; exporting after undo g
   await page.getByRole('button', { name: 'Brush stroke' }).click();
   assert.equal(await editor.currentHistoryEntry(), 'Brush stroke');
   await page.getByRole('button', { name: 'Edit: a red circle' }).click();
+});
+
+test('a saved project reopens with the photo, the edit and the history', async () => {
+  const labels = await editor.historyLabels();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save project' }).click();
+  const file = await (await download).path();
+  assert.equal((await download).suggestedFilename(), 'coffee.glideproj');
+  await page.getByRole('button', { name: 'Original photo' }).click(); // change the window's state first
+  await page.setInputFiles('input[aria-label="Project file"]', { name: 'coffee.glideproj', mimeType: 'application/octet-stream', buffer: await readFile(file) });
+  await page.waitForFunction(() => document.querySelector('.history button.current')?.textContent === 'Edit: a red circle');
+  assert.deepEqual(await editor.historyLabels(), labels);
+  const exported = await editor.exportAs('PNG');
+  const meta = await sharp(await exported.path()).metadata();
+  assert.match(meta.comments?.find((c) => c.keyword === 'parameters')?.text ?? '', /^a red circle\n/, 'the recipe came back with the project');
 });
 
 test('cancel stops a run mid-way and leaves the mask and history as they were', async () => {

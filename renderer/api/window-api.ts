@@ -3,17 +3,21 @@
  * adapter over ipcRenderer built with the same createApiClient); in serve mode we build it here over
  * the WebSocket, with the per-launch token from the address's fragment.
  */
-import { createApiClient, type Api } from '../../main/contract.ts';
+import { createApiClient, type Api, type ApiTransport } from '../../main/contract.ts';
 import { webSocketTransport } from './ws-transport.ts';
 
 declare global {
   interface Window {
-    api?: Api;
+    api?: Api & Partial<ApiTransport>;
   }
 }
 
 export function connectApi(onConnection?: (open: boolean) => void): Api | { error: string } {
-  if (window.api) return window.api;
+  const bridge = window.api;
+  // The preload's bridge is also a transport: a client built here keeps HostError codes, which
+  // contextBridge would strip from errors thrown across it.
+  if (bridge?.request && bridge.subscribe) return createApiClient({ request: bridge.request, subscribe: bridge.subscribe });
+  if (bridge) return bridge;
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
   if (!token) return { error: 'This page needs the address that `npm run serve` printed (it ends with #token=…). Open that address.' };
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
