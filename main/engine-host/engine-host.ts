@@ -78,6 +78,7 @@ export class EngineHost {
   private stopping = false;
   private gaveUp = false;
   private restartTimer?: NodeJS.Timeout;
+  private cancelRestart?: () => void;
   private exitWaiters: (() => void)[] = [];
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private currentPid?: number;
@@ -148,6 +149,8 @@ export class EngineHost {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    this.cancelRestart?.();
+    this.cancelRestart = undefined;
     const channel = this.channel;
     if (channel) {
       const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
@@ -205,11 +208,11 @@ export class EngineHost {
     this.channel = undefined;
     this.currentPid = undefined;
     for (const w of this.exitWaiters.splice(0)) w();
-    if (this.stopping) return;
-
-    const crash = new EngineCrashedError(describeExit(info), info);
+    const crash = this.stopping ? new EngineStoppedError() : new EngineCrashedError(describeExit(info), info);
     if (this.started?.generation === generation) this.started.reject(crash);
     this.started = undefined;
+    if (this.stopping) return;
+
     // Requests this process had were lost with it; ones not yet sent wait for the restart.
     for (const [id, entry] of this.pending) if (entry.sentTo === generation) this.settle(id, crash);
 
@@ -218,8 +221,9 @@ export class EngineHost {
       this.emit({ state: 'crashed', message: `${crash.message} Restarting it.` });
       this.ready = quiet(
         new Promise<void>((resolve, reject) => {
+          this.cancelRestart = () => reject(new EngineStoppedError());
           this.restartTimer = setTimeout(() => {
-            if (this.stopping) return reject(new EngineStoppedError());
+            this.cancelRestart = undefined;
             this.launchProcess('restarting').then(resolve, reject);
           }, decision.delayMs);
         }),
