@@ -48,6 +48,8 @@ test('start and load the tiny bundle: bundle and provider info', async (t) => {
   const { states } = statusLog(host);
   await host.start();
   assert.ok(host.pid && host.pid !== process.pid, 'the engine runs in its own process');
+  const early = host.edit({ source: { imagePath: CHELSEA }, mask: new Uint8Array(8), outDir: '/tmp', settings: { prompt: 'x', seed: 1 } });
+  await assert.rejects(early.done, (e: unknown) => e instanceof EngineError && e.code === 'no-bundle' && /No model is loaded/.test(e.message));
   const loaded = await host.load(tiny, 'cpu');
   assert.equal(loaded.type, 'loaded');
   assert.equal(loaded.bundle.name, 'tiny reference (random weights)');

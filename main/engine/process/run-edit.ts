@@ -7,7 +7,7 @@
 import type { LoadedBundle } from '../bundle/load.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
-import { CancelledError } from '../errors.ts';
+import { CancelledError, EngineError } from '../errors.ts';
 import { inpaint, type StageProgress } from '../pipeline.ts';
 import type { Candidate } from '../protocol.ts';
 import { spaceTimesteps } from '../sampler.ts';
@@ -22,6 +22,10 @@ export async function runEdit(
   const { manifest, stages } = bundle;
   const { settings } = req;
   const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
+  const steps = settings.steps ?? spaceTimesteps(stages.base.stage.diffusionSteps, manifest.defaults.baseRespacing).length;
+  if (steps > stages.base.stage.diffusionSteps) {
+    throw new EngineError('bad-request', `This model takes at most ${stages.base.stage.diffusionSteps} steps; choose fewer steps.`);
+  }
   const crop = await prepareEditCrop(req.source, req.mask, sizes);
   const [baseInput, upInput] = crop.inputs;
   const square = crop.plan.square;
@@ -46,7 +50,7 @@ export async function runEdit(
         upsampler: upInput ? { image: upInput.image, mask: upInput.keep } : undefined,
         prompt: settings.prompt,
         guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
-        steps: settings.steps ?? spaceTimesteps(stages.base.stage.diffusionSteps, manifest.defaults.baseRespacing).length,
+        steps,
         sampler: settings.sampler ?? manifest.defaults.sampler,
         eta: manifest.defaults.eta,
         seed,
