@@ -18,6 +18,11 @@ export class EditorPage {
     await this.page.getByRole('button', { name: 'Fit' }).click();
   }
 
+  /** For callers that open the photo themselves (the benchmark times it). */
+  setImageSize(size: { width: number; height: number }): void {
+    this.imageSize = size;
+  }
+
   /** Screen position of a photo pixel while the photo is fitted (as after opening or pressing Fit). */
   async screenPoint(x: number, y: number): Promise<{ x: number; y: number }> {
     const box = (await this.page.getByTestId('canvas').boundingBox())!;

@@ -50,7 +50,11 @@ export class BrushController {
     const s = this.settings();
     if (e.button !== 0 || this.nav.panning || !s.enabled || !this.canvas.hasDocument) return;
     e.preventDefault();
-    this.canvas.container.setPointerCapture(e.pointerId);
+    try {
+      this.canvas.container.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic pointers (scripts, some pens) cannot be captured; painting works without it.
+    }
     this.pointerId = e.pointerId;
     const p = this.imagePoint(e);
     this.lastScreen = { x: e.clientX, y: e.clientY };

@@ -66,6 +66,9 @@ export class EditorCanvas {
     this.setCandidate(null, 1);
     this.setPreview(null, null);
     this.fit();
+    this.stage.draw();
+    // Marks the first full draw of this photo (the benchmark and tests wait for it).
+    this.container.dataset.shownPhoto = doc.display.url;
   }
 
   /** Shows exactly these patches, in this order (the accepted edits the history applies). */

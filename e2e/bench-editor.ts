@@ -1,0 +1,157 @@
+/**
+ * `npm run bench:editor`: figures for the editor in headless Debian Chromium against serve mode
+ * (not a test): time to open and show a 24 MP JPEG, frame times while painting on it, the
+ * renderer's memory with it open, and click-Run-to-result time with the model e2e uses.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { launchBrowser, newEditorPage } from './support/browser.ts';
+import { e2eBundle } from './support/e2e-bundle.ts';
+import { EditorPage } from './support/editor-page.ts';
+import { startServe } from './support/serve-process.ts';
+
+const SIZE = { width: 6000, height: 4000 };
+
+/** A 24 MP JPEG that compresses like a photo (texture added), so upload and decode cost what a real one would. */
+async function make24mpJpeg(file: string): Promise<void> {
+  const { data, info } = await sharp(path.join(import.meta.dirname, 'fixtures/coffee.png')).resize(SIZE.width, SIZE.height).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let seed = 12345;
+  for (let i = 0; i < data.length; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    data[i] = Math.max(0, Math.min(255, data[i] + ((seed >>> 24) % 17) - 8));
+  }
+  await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).jpeg({ quality: 90 }).toFile(file);
+}
+
+function stats(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { n: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+/** Resident and proportional memory of Chromium's processes under this one, by type (Linux /proc). */
+function chromiumMemory(rootPid: number): Record<string, { rssMB: number; pssMB: number }> {
+  const out: Record<string, { rssMB: number; pssMB: number }> = {};
+  const pids = execFileSync('ps', ['-e', '-o', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const descendants = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of pids) if (descendants.has(ppid) && !descendants.has(pid)) (descendants.add(pid), (grew = true));
+  }
+  for (const pid of descendants) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('chromium')) continue;
+      const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+      const prev = out[type] ?? { rssMB: 0, pssMB: 0 };
+      out[type] = { rssMB: prev.rssMB + kb('Rss') / 1024, pssMB: prev.pssMB + kb('Pss') / 1024 };
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-editor-'));
+  const bundle = e2eBundle();
+  const photo = path.join(tmp, 'photo-24mp.jpg');
+  await make24mpJpeg(photo);
+  const serve = await startServe(bundle.dir);
+  const browser = await launchBrowser();
+  try {
+    const { page } = await newEditorPage(browser, serve.url);
+    const editor = new EditorPage(page);
+    const figures: Record<string, unknown> = {
+      model: bundle.isDefault ? 'models/default' : 'tiny random-weight test bundle (base stage): run time is not the default model’s',
+      photo: `${SIZE.width}×${SIZE.height} JPEG, ${(statSync(photo).size / 1e6).toFixed(1)} MB`,
+    };
+
+    // 1. Open and show.
+    const t0 = performance.now();
+    await page.setInputFiles('input[aria-label="Photo file"]', photo);
+    await page.waitForSelector('[data-testid="canvas"][data-shown-photo]', { timeout: 120_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    figures.openAndShowMs = Math.round(performance.now() - t0);
+
+    // 2. Frame times while painting (real mouse input through the browser, ~2 s drag).
+    editor.setImageSize(SIZE);
+    await editor.setBrushSize(300);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    // A string, not a function: the TypeScript loader's helpers do not exist in the page.
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      window.__recording = true;
+      let last = performance.now();
+      const tick = (now) => {
+        window.__frames.push(now - last);
+        last = now;
+        if (window.__recording) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })()`);
+    const start = await editor.screenPoint(1000, 1000);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    const dragStart = performance.now();
+    const path2 = await Promise.all(Array.from({ length: 240 }, (_, i) => editor.screenPoint(1000 + (i + 1) * 16, 1000 + Math.sin((i + 1) / 10) * 600)));
+    for (const p of path2) await page.mouse.move(p.x, p.y); // back to back: faster than a hand, every frame has new points
+    const dragMs = performance.now() - dragStart;
+    const upAt = performance.now();
+    await page.mouse.up();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const commitMs = performance.now() - upAt;
+    const frames = (await page.evaluate('window.__recording = false, window.__frames.slice(2)')) as number[];
+    const f = stats(frames);
+    figures.brushStroke = {
+      dragMs: Math.round(dragMs),
+      frames: f.n,
+      fps: Math.round((1000 * f.n) / dragMs),
+      frameMs: { median: +f.median.toFixed(1), p95: +f.p95.toFixed(1), max: +f.max.toFixed(1) },
+      strokeCommitMs: Math.round(commitMs),
+    };
+
+    // 3. Memory with the 24 MP photo open and a mask painted.
+    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    const mem = chromiumMemory(process.pid);
+    figures.memory = {
+      jsHeapMB: Math.round(heap / 1e6),
+      ...Object.fromEntries(Object.entries(mem).map(([k, v]) => [k, { rssMB: Math.round(v.rssMB), pssMB: Math.round(v.pssMB) }])),
+    };
+
+    // 4. Click Run → candidates on screen.
+    await editor.prompt('a red circle');
+    await editor.runSettings({ steps: bundle.isDefault ? 25 : 10, candidates: 1 });
+    const runStart = performance.now();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /Starting|step/ }).first().waitFor({ timeout: 120_000 });
+    const maskMs = performance.now() - runStart;
+    await page.getByRole('option', { name: /Candidate 1/ }).waitFor({ timeout: 600_000 });
+    const lastRun = await page.getByText(/^Last run:/).textContent();
+    figures.run = {
+      steps: bundle.isDefault ? 25 : 10,
+      clickToResultMs: Math.round(performance.now() - runStart),
+      fullResMaskAndUploadMs: Math.round(maskMs),
+      statusBar: lastRun,
+    };
+    console.log(JSON.stringify(figures, null, 2));
+  } catch (error) {
+    const page = browser.contexts()[0]?.pages()[0];
+    if (page) {
+      console.error('window said:', await page.getByRole('alert').allTextContents(), await page.getByRole('status').allTextContents());
+      await page.screenshot({ path: path.join(os.tmpdir(), 'bench-editor-failure.png') });
+    }
+    throw error;
+  } finally {
+    await browser.close();
+    await serve.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
