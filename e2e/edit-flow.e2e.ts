@@ -118,3 +118,18 @@ test('cancel stops a run mid-way and leaves the mask and history as they were', 
   assert.deepEqual(await editor.historyLabels(), before);
   assert.deepEqual(await editor.alerts(), [], diagnostics());
 });
+
+test('when the engine dies the window says so, keeps the photo, mask and history, and runs again once it is back', async () => {
+  const labels = await editor.historyLabels();
+  const pid = serve.enginePid();
+  assert.ok(pid, `the engine process was found${diagnostics()}`);
+  process.kill(pid, 'SIGKILL');
+  await page.getByRole('alert', { name: 'Engine status' }).filter({ hasText: /image, mask and history are kept/ }).waitFor({ timeout: 30_000 });
+  await page.getByText(/^Ready:/).waitFor({ timeout: 120_000 });
+  await page.getByText('The engine is ready again.').waitFor();
+  assert.deepEqual(await editor.historyLabels(), labels, 'history kept');
+  assert.ok(await page.getByText('600×400').isVisible(), 'photo kept');
+  await editor.runSettings({ steps: 2, candidates: 1 });
+  await editor.runAndWatch();
+  await page.getByRole('button', { name: 'Discard' }).click();
+});

@@ -1,5 +1,5 @@
 /** Starts `serve/main.ts` as a person would (its own process, real engine), and stops it. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import { REPO_ROOT } from '../../test-support/paths.ts';
 export interface ServeProcess {
   url: string;
   origin: string;
+  /** The engine process serve started (a child of serve's process), or undefined while none runs. */
+  enginePid(): number | undefined;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -42,6 +44,11 @@ export async function startServe(bundleDir: string, timeoutMs = 60_000): Promise
     url,
     origin: new URL(url).origin,
     output: () => output,
+    enginePid() {
+      const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args=']).toString().trim().split('\n');
+      const row = rows.map((r) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(r)).find((m) => m && Number(m[2]) === child.pid && m[3].includes('engine-main'));
+      return row ? Number(row[1]) : undefined;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -8,7 +8,7 @@ import { useEditorContext } from '../state/use-editor.ts';
 import { canvasRegistry } from './canvas-registry.ts';
 
 export function CanvasView() {
-  const { store, actions } = useEditorContext();
+  const { store, actions, api } = useEditorContext();
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -26,14 +26,21 @@ export function CanvasView() {
     const unbind = bindCanvas(canvas, store, (m) => store.notify('error', m));
     actions.maskProbe = () => canvas.mask.hasMask();
     canvasRegistry.current = canvas;
+    // The Electron shell's View menu.
+    const offMenu = api.onEvent((e) => {
+      if (e.event !== 'menu:command') return;
+      if (e.payload.command === 'fit') canvas.fit();
+      else if (e.payload.command === 'actual-size') canvas.actualSize();
+    });
     return () => {
+      offMenu();
       canvasRegistry.current = null;
       unbind();
       brush.destroy();
       nav.destroy();
       canvas.destroy();
     };
-  }, [store, actions]);
+  }, [store, actions, api]);
 
   return <div ref={ref} className="canvas" data-testid="canvas" />;
 }
