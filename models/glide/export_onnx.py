@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
+import numpy as np
 import onnx
+import onnx.numpy_helper
 import torch
 from torch import nn
 
@@ -102,3 +104,25 @@ def export_stage(model: GlideInpaint, out_dir: Path, stage: str) -> Dict[str, st
           f"({(out_dir / files['textEncoder']).stat().st_size / 1e6:.1f} MB), "
           f"denoiser {t2 - t1:.1f} s ({(out_dir / files['denoiser']).stat().st_size / 1e6:.1f} MB)", flush=True)
     return files
+
+
+def store_weights_as_fp16(path: Path, min_elements: int = 1024) -> None:
+    """Halves a graph's size: large float32 weights are stored as float16 and cast back on load.
+
+    The Cast nodes read only initializers, so ORT folds them into float32 constants when it creates
+    the session: inference runs in float32 at the same speed; the weights are rounded to fp16.
+    """
+    model = onnx.load(str(path))
+    graph = model.graph
+    casts = []
+    for init in graph.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT or np.prod(init.dims) < min_elements:
+            continue
+        values = onnx.numpy_helper.to_array(init).astype(np.float16)
+        name = init.name
+        init.CopyFrom(onnx.numpy_helper.from_array(values, name + "__fp16"))
+        casts.append(onnx.helper.make_node("Cast", [name + "__fp16"], [name], to=onnx.TensorProto.FLOAT))
+    for i, node in enumerate(casts):
+        graph.node.insert(i, node)
+    onnx.save(model, str(path))
+    onnx.checker.check_model(str(path))

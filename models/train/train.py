@@ -57,6 +57,8 @@ def save_checkpoint(path: Path, state: dict) -> None:
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
+    # Tiny gradients and Adam moments become denormal floats, which slowed steps 10x on this CPU.
+    torch.set_flush_denormal(True)
     args.run.mkdir(parents=True, exist_ok=True)
     ckpt_path = args.run / "checkpoint.pt"
 

@@ -1,0 +1,122 @@
+"""Evaluation of the default model on held-out scenes (backgrounds, photos and masks never trained on).
+
+    npm run models:eval            (scripts/eval-default-model.sh runs the three steps)
+
+1. `scenes <out.npz>`: writes the held-out scenes (image, keep-mask, caption).
+2. models/train/sample-heldout.ts samples them with the engine, at the bundle's default settings,
+   with their captions and again with the empty prompt.
+3. `score <scenes.npz> <generated.npy> <generated-empty.npy> <grid.png>`: prints
+   - colour adherence: the named colour that gained most pixels inside the mask, relative to the scene's
+     own background there, is the prompt's colour (chance: 1 in 10);
+   - shape adherence: our shape classifier (shape_classifier.py) names the prompt's shape (chance: 1 in 8);
+   - the same two with the empty prompt (should be near chance);
+   - seam score: gradient energy on the mask border / the image's own gradient energy (1 = invisible).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from models.train import dataset, shape_classifier
+
+COLOUR_RADIUS = 60.0  # RGB distance within which a pixel counts as a named colour
+
+
+def to_rgb(x: np.ndarray) -> np.ndarray:
+    """[N,3,H,W] in [-1,1] -> [N,H,W,3] in 0..255 float."""
+    return (np.clip(x, -1, 1).transpose(0, 2, 3, 1) + 1) * 127.5
+
+
+def colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Per scene, the named colour whose pixel count inside the generated region grew most."""
+    gen, bg = to_rgb(generated), to_rgb(background)
+    hole = keep[:, 0] < 0.5
+    table = np.array([dataset.COLOURS[c] for c in dataset.COLOUR_NAMES], np.float64)  # [K,3]
+    gains = []
+    for rgb in table:
+        near_gen = np.linalg.norm(gen - rgb, axis=-1) < COLOUR_RADIUS
+        near_bg = np.linalg.norm(bg - rgb, axis=-1) < COLOUR_RADIUS
+        gains.append(((near_gen & hole).sum(axis=(1, 2)) - (near_bg & hole).sum(axis=(1, 2))))
+    return np.stack(gains, axis=1).argmax(axis=1)
+
+
+def gradient_energy(rgb: np.ndarray) -> np.ndarray:
+    """|dx| + |dy| summed over channels, [N,H,W] (last row/column zero)."""
+    g = np.zeros(rgb.shape[:3])
+    g[:, :, :-1] += np.abs(np.diff(rgb, axis=2)).sum(-1)
+    g[:, :-1, :] += np.abs(np.diff(rgb, axis=1)).sum(-1)
+    return g
+
+
+def seam_scores(images: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Mean gradient energy on the mask's border / mean over the kept region, per image."""
+    hole = keep[:, 0] < 0.5
+    border = np.zeros_like(hole)
+    border[:, :, :-1] |= hole[:, :, :-1] != hole[:, :, 1:]
+    border[:, :-1, :] |= hole[:, :-1, :] != hole[:, 1:, :]
+    g = gradient_energy(to_rgb(images))
+    own = (g * ~hole).sum(axis=(1, 2)) / np.maximum((~hole).sum(axis=(1, 2)), 1)
+    on_border = (g * border).sum(axis=(1, 2)) / np.maximum(border.sum(axis=(1, 2)), 1)
+    return on_border / np.maximum(own, 1e-6)
+
+
+def write_grid(path: Path, scenes: dict, generated: np.ndarray, generated_empty: np.ndarray, cols: int = 12) -> None:
+    """Rows: scene (mask tinted), with the prompt, with the empty prompt; cols: scenes."""
+    n = min(cols, len(generated))
+    step = max(1, len(generated) // n)
+    idx = np.arange(0, step * n, step)
+    tint = to_rgb(scenes["image"][idx])
+    hole = scenes["mask"][idx, 0] < 0.5
+    tint[hole] = tint[hole] * 0.5 + np.array([255, 0, 255]) * 0.5
+    rows = [tint, to_rgb(generated[idx]), to_rgb(generated_empty[idx])]
+    s = 2
+    grid = np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0).astype(np.uint8)
+    Image.fromarray(grid).resize((grid.shape[1] * s, grid.shape[0] * s), Image.NEAREST).save(path)
+    captions = [scenes["caption"][i] for i in idx]
+    path.with_suffix(".txt").write_text("columns: " + " | ".join(captions) + "\n")
+
+
+def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: Path) -> dict:
+    scenes = dict(np.load(scenes_path))
+    gen, gen_empty = np.load(generated_path), np.load(empty_path)
+    n = len(gen)
+    keep, bg = scenes["mask"][:n], scenes["background"][:n]
+    colour_id, shape_id = scenes["colour_id"][:n], scenes["shape_id"][:n]
+    classifier = shape_classifier.load_or_train()
+    m = len(gen_empty)
+    results = {
+        "scenes": n,
+        "colour_adherence": float((colour_predictions(gen, bg, keep) == colour_id).mean()),
+        "shape_adherence": float((shape_classifier.predict(classifier, gen, keep) == shape_id).mean()),
+        "empty_prompt_colour_match": float((colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
+        "empty_prompt_shape_match": float((shape_classifier.predict(classifier, gen_empty, keep[:m]) == shape_id[:m]).mean()),
+        "chance_colour": 1 / len(dataset.COLOUR_NAMES),
+        "chance_shape": 1 / len(dataset.SHAPES),
+        "classifier_accuracy_on_true_scenes": float(
+            (shape_classifier.predict(classifier, scenes["image"][:n], keep) == shape_id).mean()),
+        "seam_score": float(np.median(seam_scores(gen, keep))),
+        "seam_score_true_scenes": float(np.median(seam_scores(scenes["image"][:n], keep))),
+    }
+    write_grid(grid_path, {**scenes, "caption": list(scenes["caption"])}, gen, gen_empty)
+    return results
+
+
+def main(argv: list) -> None:
+    if argv[:1] == ["scenes"] and len(argv) == 3:
+        b = dataset.heldout_batch(int(argv[2]))
+        np.savez(argv[1], image=b["image"], mask=b["mask"], background=b["background"],
+                 colour_id=b["colour_id"], shape_id=b["shape_id"], caption=np.array(b["caption"]))
+        print(f"{len(b['caption'])} held-out scenes written to {argv[1]}")
+    elif argv[:1] == ["score"] and len(argv) == 5:
+        results = score(Path(argv[1]), Path(argv[2]), Path(argv[3]), Path(argv[4]))
+        print(json.dumps(results, indent=2))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,62 @@
+/**
+ * Samples the held-out evaluation scenes with the engine itself, at the bundle's default settings:
+ * each scene with its caption, then (the first --n-empty scenes) with the empty prompt.
+ *
+ *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty]
+ *
+ * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
+ */
+import { writeFileSync } from 'node:fs';
+import { loadBundle } from '../../main/engine/bundle/load.ts';
+import { inpaint } from '../../main/engine/pipeline.ts';
+import { loadNpz, npzArray } from '../../test-support/npz.ts';
+
+function writeNpy(path: string, data: Float32Array, shape: number[]): void {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')},), }`;
+  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n'; // pad the header to a multiple of 64
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
+const [bundleDir, scenesPath, outPath, emptyOutPath, nEmptyArg] = process.argv.slice(2);
+if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty]');
+
+const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
+const d = bundle.manifest.defaults;
+const steps = Number(d.baseRespacing);
+if (!Number.isInteger(steps)) throw new Error(`default respacing ${d.baseRespacing} is not a step count`);
+const scenes = loadNpz(scenesPath);
+const images = npzArray(scenes, 'image', '<f4');
+const masks = npzArray(scenes, 'mask', '<f4');
+const captions = scenes.caption.data as string[];
+const [n, , size] = images.shape;
+const px = 3 * size * size;
+const nEmpty = Math.min(n, Number(nEmptyArg ?? n));
+console.log(`${bundle.manifest.name}: ${n} scenes, ${d.sampler} ${steps} steps, guidance ${d.guidanceScale}`);
+
+async function sampleAll(count: number, prompt: (i: number) => string, path: string): Promise<void> {
+  const out = new Float32Array(count * px);
+  const t0 = Date.now();
+  for (let i = 0; i < count; i++) {
+    const result = await inpaint(bundle, {
+      image: images.data.subarray(i * px, (i + 1) * px),
+      mask: masks.data.subarray(i * size * size, (i + 1) * size * size),
+      prompt: prompt(i),
+      guidanceScale: d.guidanceScale,
+      steps,
+      sampler: d.sampler,
+      eta: d.eta,
+      seed: i,
+    });
+    out.set(result.baseImage, i * px);
+    if ((i + 1) % 20 === 0) console.log(`  ${i + 1}/${count} (${((Date.now() - t0) / (i + 1)).toFixed(0)} ms per scene)`);
+  }
+  writeNpy(path, out, [count, 3, size, size]);
+}
+
+await sampleAll(n, (i) => captions[i], outPath);
+await sampleAll(nEmpty, () => '', emptyOutPath);
+await bundle.release();

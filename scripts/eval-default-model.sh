@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Evaluates a bundle (default: models/default) on held-out scenes: adherence figures and a grid PNG.
+#   npm run models:eval [-- <bundle dir> [scenes] [empty-prompt scenes]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bundle=${1:-models/default}
+n=${2:-240}
+n_empty=${3:-80}
+out=.work/eval
+mkdir -p "$out"
+/usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n"
+npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty"
+/usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png"
+echo "grid: $out/grid.png (captions in $out/grid.txt)"
