@@ -3,7 +3,7 @@
  * wrong: a damaged file, an empty mask, no prompt. Messages must appear in the window.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -130,4 +130,32 @@ test('a damaged image file gets a clear message and the open photo stays', async
   await alert.waitFor();
   assert.match((await alert.textContent())!, /could not be read as an image.*JPEG, PNG or WebP/);
   assert.ok(await page.getByText('451×300').isVisible(), 'the photo that was open is still open');
+});
+
+/** Hands the page a File made from a fixture, as a drop or a paste would. */
+async function dispatchFileEvent(kind: 'drop' | 'paste', file: string, name: string, type: string): Promise<void> {
+  const base64 = readFileSync(file).toString('base64');
+  await page.evaluate(
+    ([kind, base64, name, type]) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type }));
+      if (kind === 'drop') {
+        const target = document.querySelector('.app')!;
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      } else {
+        window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      }
+    },
+    [kind, base64, name, type] as const,
+  );
+}
+
+test('a photo dropped on the window or pasted opens', async () => {
+  await dispatchFileEvent('drop', path.join(import.meta.dirname, 'fixtures/coffee.png'), 'coffee.png', 'image/png');
+  await page.getByText('coffee.png · 600×400').waitFor();
+  await dispatchFileEvent('paste', CHELSEA, '', 'image/png');
+  await page.getByText('pasted image.png · 451×300').waitFor();
+  assert.deepEqual(await editor.historyLabels(), ['Original photo'], 'a new photo starts a new history');
 });

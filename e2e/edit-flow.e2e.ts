@@ -64,6 +64,10 @@ test('open a photo, paint a mask, run, accept and export: the file keeps the pho
   const parameters = meta.comments?.find((c) => c.keyword === 'parameters')?.text ?? '';
   assert.match(parameters, /^a red circle\nSteps: 3, .*Seed: 1234/, 'the recipe is recorded in the PNG');
 
+  const jpeg = await sharp(await (await editor.exportAs('JPEG')).path()).metadata();
+  assert.deepEqual([jpeg.format, jpeg.width, jpeg.height], ['jpeg', SIZE.width, SIZE.height]);
+  assert.match(jpeg.xmp?.toString('utf8') ?? '', /a red circle/, 'the recipe is recorded in the JPEG (XMP)');
+
   const [original, edited] = await Promise.all([readRgb(COFFEE), readRgb(file)]);
   // Stroke box (40 px brush) plus room for the engine's feather (a few % of the crop around it).
   const keep = { x0: 200 - 20 - 60, y0: 150 - 20 - 60, x1: 260 + 20 + 60, y1: 190 + 20 + 60 };

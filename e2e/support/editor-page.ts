@@ -45,6 +45,8 @@ export class EditorPage {
 
   async setBrushSize(size: number): Promise<void> {
     await this.page.getByRole('slider').first().fill(String(size));
+    const shown = await this.page.getByLabel('Brush size').textContent();
+    if (shown !== String(size)) throw new Error(`the brush size slider shows ${shown}, not ${size}`);
   }
 
   async prompt(text: string): Promise<void> {
