@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     engine,
     settings,
     chooseSaveTarget: async () => 'download',
+    pathAccess: false,
     emit,
   });
   server = await startServeServer({ port, staticDir: values.static, token: randomBytes(24).toString('base64url'), files, handlers: host.handlers });

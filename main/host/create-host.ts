@@ -25,6 +25,11 @@ export interface HostDeps {
   engine: EngineSession;
   settings: SettingsService;
   chooseSaveTarget: ChooseSaveTarget;
+  /**
+   * Whether the renderer may name files on disk (open-path: recent files in Electron). Serve mode
+   * says false: a browser page only ever hands over bytes the person chose.
+   */
+  pathAccess?: boolean;
   /** Native open dialogs (Electron); absent in serve mode, where the renderer uses a file input. */
   chooseOpenPath?: (kind: 'image' | 'project') => Promise<string | null>;
   emit: (e: HostEvent) => void;
@@ -46,10 +51,15 @@ export function createHost(deps: HostDeps): Host {
   const noDialogs = () =>
     new HostError('unsupported', 'Native dialogs are not available here; use the Open button or drop a file on the window.');
 
+  const noPaths = () => new HostError('unsupported', 'Opening files by path is not available here; use the Open button or drop a file on the window.');
+
   const handlers: Handlers = {
     'app:info': () => ({ mode: deps.mode, nativeDialogs: !!deps.chooseOpenPath, version: deps.version, maxPixels: MAX_PIXELS }),
     'image:open-bytes': async ({ name, bytes }) => (await docs.openBytes(name, bytes)).info,
-    'image:open-path': async ({ path: p }) => (await docs.openPath(p)).info,
+    'image:open-path': async ({ path: p }) => {
+      if (deps.pathAccess === false) throw noPaths();
+      return (await docs.openPath(p)).info;
+    },
     'image:open-dialog': async () => {
       if (!deps.chooseOpenPath) throw noDialogs();
       const chosen = await deps.chooseOpenPath('image');
@@ -72,7 +82,10 @@ export function createHost(deps: HostDeps): Host {
     'export:image': (input) => exportImage({ docs, engine: deps.engine, destination }, input),
     'project:save': ({ docId, state }) => projects.save(docId, state),
     'project:open-bytes': ({ name, bytes }) => projects.openBytes(name, bytes),
-    'project:open-path': ({ path: p }) => projects.openPath(p),
+    'project:open-path': ({ path: p }) => {
+      if (deps.pathAccess === false) throw noPaths();
+      return projects.openPath(p);
+    },
     'project:open-dialog': async () => {
       if (!deps.chooseOpenPath) throw noDialogs();
       const chosen = await deps.chooseOpenPath('project');

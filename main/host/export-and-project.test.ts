@@ -93,3 +93,13 @@ test('serve mode has no native dialogs', async () => {
   assert.equal((await f.host.handlers['app:info']({})).nativeDialogs, false);
   await assert.rejects((async () => f.host.handlers['image:open-dialog']({})), (e: HostError) => e.code === 'unsupported');
 });
+
+test('serve mode refuses to open files by path', async () => {
+  const served = await hostFixture({ pathAccess: false });
+  try {
+    await assert.rejects(async () => served.host.handlers['image:open-path']({ path: '/etc/hostname' }), (e: HostError) => e.code === 'unsupported');
+    await assert.rejects(async () => served.host.handlers['project:open-path']({ path: '/etc/hostname' }), (e: HostError) => e.code === 'unsupported');
+  } finally {
+    await served.close();
+  }
+});

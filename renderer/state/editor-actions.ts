@@ -3,7 +3,16 @@
  * undo, export. Every failure ends up as a notice in the window (HostError messages are written for
  * the person), never only in the console.
  */
-import { HostError, type Api, type HistoryEntry, type HostEvent, type RunSettings, type Settings } from '../../main/contract.ts';
+import {
+  HostError,
+  type AcceptedEdit,
+  type Api,
+  type DocumentInfo,
+  type HistoryEntry,
+  type HostEvent,
+  type RunSettings,
+  type Settings,
+} from '../../main/contract.ts';
 import { fullResolutionMaskPng } from '../canvas/mask-render.ts';
 import type { EditorStore } from './editor-store.ts';
 import type { Tool } from './editor-state.ts';
@@ -66,7 +75,8 @@ export class EditorActions {
     });
   }
 
-  private async replaceDocument(doc: NonNullable<ReturnType<EditorStore['get']>['doc']>, history: History, edits: Record<string, never> | Record<string, import('../../main/contract.ts').AcceptedEdit>) {
+  /** Shows a newly opened photo or project; the previous document is closed on the host. */
+  private async replaceDocument(doc: DocumentInfo, history: History, edits: Record<string, AcceptedEdit>): Promise<void> {
     const previous = this.store.get().doc;
     this.clearPreview();
     this.store.update({ doc, history, edits, staging: null, running: null });

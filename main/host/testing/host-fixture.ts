@@ -21,7 +21,9 @@ export interface HostFixture {
   close(): Promise<void>;
 }
 
-export async function hostFixture(options: { chooseSaveTarget?: ChooseSaveTarget; startEngine?: boolean } = {}): Promise<HostFixture> {
+export async function hostFixture(
+  options: { chooseSaveTarget?: ChooseSaveTarget; startEngine?: boolean; pathAccess?: boolean } = {},
+): Promise<HostFixture> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'host-test-'));
   const files = new FileUrls('/files/');
   const events: HostEvent[] = [];
@@ -37,6 +39,7 @@ export async function hostFixture(options: { chooseSaveTarget?: ChooseSaveTarget
     engine: session,
     settings: new SettingsService(memorySettingsStore()),
     chooseSaveTarget: options.chooseSaveTarget ?? (async () => 'download'),
+    pathAccess: options.pathAccess,
     emit,
   });
   return {
