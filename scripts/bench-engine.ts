@@ -2,23 +2,21 @@
  * `npm run bench:engine`: prints the engine's figures (no asserts). Uses models/default when it has
  * been built, else the tiny reference bundle (random weights: speed only), and says which.
  *
- * Hook for more figures: add a Bench to BENCHES (main/engine/bench/figures.ts has the interface).
- * Still to come from others: the same denoiser in PyTorch on this machine and the ORT/PyTorch ratio
- * (read ctx.figures.get('base denoiser step (…)')), and the official-size GLIDE graphs against the
- * CPU's FLOP bound.
+ * More figures: add a Bench to BENCHES (main/engine/bench/figures.ts has the interface).
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { denoiserStepBench } from '../main/engine/bench/denoiser-step-bench.ts';
 import { editBench } from '../main/engine/bench/edit-bench.ts';
+import { pytorchBench } from '../main/engine/bench/pytorch-bench.ts';
 import { type Bench, type BenchContext, printFigures } from '../main/engine/bench/figures.ts';
 import { DEFAULT_BUNDLE_DIR, tinyBundleDir } from '../test-support/paths.ts';
 
 const BENCHES: Bench[] = [
   denoiserStepBench,
   editBench,
-  // pytorchDenoiserBench, officialSizeBench: to be added here.
+  pytorchBench,
 ];
 
 async function main() {
