@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 import { CanvasView } from './CanvasView.tsx';
+import { EnginePanel } from './EnginePanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
 import { Notices } from './Notices.tsx';
@@ -60,6 +61,7 @@ export function App() {
           <StagingPanel />
           <HistoryPanel />
           <ExportPanel />
+          <EnginePanel />
         </aside>
       </main>
       <StatusBar />

@@ -14,6 +14,7 @@ import {
   type Settings,
 } from '../../main/contract.ts';
 import { fullResolutionMaskPng } from '../canvas/mask-render.ts';
+import type { ProviderChoice } from '../../main/engine/protocol.ts';
 import type { EditorStore } from './editor-store.ts';
 import type { Tool } from './editor-state.ts';
 import { History } from './history.ts';
@@ -254,6 +255,15 @@ export class EditorActions {
     });
   }
 
+  /** Saves the provider choice and restarts the engine so it takes effect. */
+  async setProvider(provider: ProviderChoice): Promise<void> {
+    this.store.update({ providerSetting: provider });
+    await this.attempt(async () => {
+      await this.api.invoke('settings:set', { engine: { provider } });
+      await this.restartEngine();
+    });
+  }
+
   async restartEngine(): Promise<void> {
     await this.attempt(async () => this.store.update({ engine: await this.api.invoke('engine:restart', {}) }));
   }
@@ -316,6 +326,7 @@ export class EditorActions {
       overlay: { ...s.overlay, visible: true },
       run: { ...this.store.get().run, guidanceScale: s.run.guidanceScale, steps: s.run.steps, candidates: s.run.candidates, seedMode: s.run.seedMode, seed: s.run.seed },
       exportSettings: s.export,
+      providerSetting: s.engine.provider,
     });
   }
 

@@ -9,6 +9,7 @@ import {
   type ImageFormat,
   type RunSettings,
 } from '../../main/contract.ts';
+import type { ProviderChoice } from '../../main/engine/protocol.ts';
 import { History } from './history.ts';
 
 export type Tool = 'brush' | 'eraser';
@@ -67,6 +68,8 @@ export interface EditorSnapshot {
   compare: { holding: boolean; amount: number };
   engine: EngineStatus;
   exportSettings: { format: ImageFormat; quality: number };
+  /** Which execution provider the engine should use (it applies on the next engine start). */
+  providerSetting: ProviderChoice;
   busy: null | 'opening' | 'exporting' | 'saving' | 'preparing-mask';
   notices: Notice[];
   lastRun: { millis: number; clickToResultMs: number } | null;
@@ -87,6 +90,7 @@ export const initialSnapshot: EditorSnapshot = {
   compare: { holding: false, amount: 1 },
   engine: { state: 'starting', message: 'Connecting to the engine…', model: null, provider: null, defaults: null },
   exportSettings: { ...DEFAULT_SETTINGS.export },
+  providerSetting: DEFAULT_SETTINGS.engine.provider,
   busy: null,
   notices: [],
   lastRun: null,
