@@ -234,9 +234,12 @@ export const events = {
   }),
   'engine:status': EngineStatus,
   /** Native menu items (Electron) that the renderer carries out. */
-  'menu:command': z.object({
-    command: z.enum(['open-image', 'open-project', 'save-project', 'export', 'undo', 'redo', 'fit', 'actual-size']),
-  }),
+  'menu:command': z.union([
+    z.object({
+      command: z.enum(['open-image', 'open-project', 'save-project', 'export', 'undo', 'redo', 'fit', 'actual-size', 'zoom-in', 'zoom-out']),
+    }),
+    z.object({ command: z.literal('open-recent'), path: z.string().min(1).max(4096), kind: z.enum(['image', 'project']) }),
+  ]),
 } as const;
 
 export type Channel = keyof typeof requests;

@@ -35,6 +35,8 @@ test('File, Edit and View menus with the usual accelerators; each item sends its
     ['Edit', 'redo', 'Ctrl+Shift+Z'],
     ['View', 'fit', 'CmdOrCtrl+0'],
     ['View', 'actual-size', 'CmdOrCtrl+1'],
+    ['View', 'zoom-in', 'CmdOrCtrl+='],
+    ['View', 'zoom-out', 'CmdOrCtrl+-'],
   ];
   for (const [menu, command, accelerator] of expect) {
     const item = items(byLabel(template, menu)).find((i) => i.id === command);
@@ -63,4 +65,15 @@ test('macOS: app and Window menus, Close in File; devtools only when asked', () 
   assert.ok(items(byLabel(mac, 'File')).some((i) => i.role === 'close'));
   assert.ok(!items(byLabel(build('linux').template, 'View')).some((i) => i.role === 'toggleDevTools'));
   assert.ok(items(byLabel(build('linux', true).template, 'View')).some((i) => i.role === 'toggleDevTools'));
+});
+
+test('File › Open Recent lists the recent files and sends their path and kind', () => {
+  const { template, sent, cleared } = build();
+  const recent = items(byLabel(template, 'File')).find((i) => i.label === 'Open Recent');
+  assert.ok(recent, 'Open Recent is offered');
+  const entry = items(recent).find((i) => i.id === 'open-recent');
+  click(entry);
+  assert.deepEqual(sent.at(-1), { command: 'open-recent', path: '/photos/beach & sea.jpg', kind: 'image' });
+  click(items(recent).find((i) => i.label === 'Clear Recent'));
+  assert.equal(cleared(), 1);
 });

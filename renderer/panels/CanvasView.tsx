@@ -7,6 +7,9 @@ import { PanZoomController } from '../canvas/pan-zoom-controller.ts';
 import { useEditorContext } from '../state/use-editor.ts';
 import { canvasRegistry } from './canvas-registry.ts';
 
+/** View › Zoom In/Out scale about the canvas centre. */
+const MENU_ZOOM_STEP = 1.25;
+
 export function CanvasView() {
   const { store, actions, api } = useEditorContext();
   const ref = useRef<HTMLDivElement>(null);
@@ -29,8 +32,11 @@ export function CanvasView() {
     // The Electron shell's View menu.
     const offMenu = api.onEvent((e) => {
       if (e.event !== 'menu:command') return;
+      const { width, height } = canvas.screenSize();
       if (e.payload.command === 'fit') canvas.fit();
       else if (e.payload.command === 'actual-size') canvas.actualSize();
+      else if (e.payload.command === 'zoom-in') canvas.zoomAt(MENU_ZOOM_STEP, width / 2, height / 2);
+      else if (e.payload.command === 'zoom-out') canvas.zoomAt(1 / MENU_ZOOM_STEP, width / 2, height / 2);
     });
     return () => {
       offMenu();

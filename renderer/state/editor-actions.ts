@@ -8,8 +8,10 @@ import {
   type AcceptedEdit,
   type Api,
   type DocumentInfo,
+  type EventPayload,
   type HistoryEntry,
   type HostEvent,
+  type Response,
   type RunSettings,
   type Settings,
 } from '../../main/contract.ts';
@@ -53,7 +55,7 @@ export class EditorActions {
       const bytes = new Uint8Array(await file.arrayBuffer());
       if (isProject) {
         const opened = await this.api.invoke('project:open-bytes', { name: file.name, bytes });
-        await this.replaceDocument(opened.document, History.from(opened.state), Object.fromEntries(opened.edits.map((e) => [e.editId, e])));
+        await this.showProject(opened);
       } else {
         const doc = await this.api.invoke('image:open-bytes', { name: file.name || 'pasted image.png', bytes });
         await this.replaceDocument(doc, History.empty, {});
@@ -70,10 +72,27 @@ export class EditorActions {
       } else {
         const opened = await this.api.invoke('project:open-dialog', {});
         if (opened) {
-          await this.replaceDocument(opened.document, History.from(opened.state), Object.fromEntries(opened.edits.map((e) => [e.editId, e])));
+          await this.showProject(opened);
         }
       }
     });
+  }
+
+  /** Electron: File › Open Recent. */
+  async openPath(kind: 'image' | 'project', path: string): Promise<void> {
+    if (this.store.get().running) return this.store.notify('error', 'Wait for the run to finish (or cancel it) before opening another file.');
+    await this.busy('opening', async () => {
+      if (kind === 'image') {
+        await this.replaceDocument(await this.api.invoke('image:open-path', { path }), History.empty, {});
+      } else {
+        const opened = await this.api.invoke('project:open-path', { path });
+        await this.showProject(opened);
+      }
+    });
+  }
+
+  private showProject(opened: Response<'project:open-path'>): Promise<void> {
+    return this.replaceDocument(opened.document, History.from(opened.state), Object.fromEntries(opened.edits.map((e) => [e.editId, e])));
   }
 
   /** Shows a newly opened photo or project; the previous document is closed on the host. */
@@ -299,14 +318,19 @@ export class EditorActions {
       const { candidate, candidates, stage, step, totalSteps } = e.payload;
       this.store.update({ running: { ...running, candidate, candidates, stage, step, totalSteps, previewUrl, crop: e.payload.crop ?? running.crop } });
     } else if (e.event === 'menu:command') {
-      this.onMenu(e.payload.command);
+      this.onMenu(e.payload);
     }
   }
 
-  /** Electron's menu items; the canvas handles fit / actual-size itself through its own listener. */
-  private onMenu(command: string): void {
-    if (command === 'undo') this.undo();
+  /** Electron's menu items; the canvas handles the View items itself through its own listener. */
+  private onMenu(menu: EventPayload<'menu:command'>): void {
+    const command = menu.command;
+    // In the prompt (or any text field) Edit › Undo/Redo edit the text, as everywhere else.
+    const typing = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement;
+    if ((command === 'undo' || command === 'redo') && typing) document.execCommand(command);
+    else if (command === 'undo') this.undo();
     else if (command === 'redo') this.redo();
+    else if (menu.command === 'open-recent') void this.openPath(menu.kind, menu.path);
     else if (command === 'export') void this.exportImage();
     else if (command === 'save-project') void this.saveProject();
     else if (command === 'open-image') void this.openWithDialog('image');
