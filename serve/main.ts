@@ -18,7 +18,7 @@ import { createHost } from '../main/host/create-host.ts';
 import { EngineSession } from '../main/host/engine-session.ts';
 import { FileUrls } from '../main/host/file-urls.ts';
 import { jsonFileSettingsStore, SettingsService } from '../main/host/settings-service.ts';
-import { chooseBundle } from './bundle-choice.ts';
+import { chooseBundle } from '../main/host/bundle-choice.ts';
 import { startServeServer, type ServeServer } from './http-server.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -14,7 +14,7 @@ export interface AppPaths {
   engineEntry: string;
   /**
    * The folder holding models/default (and, in a development checkout, .work/tiny): what
-   * serve/bundle-choice.ts calls the repository root.
+   * main/host/bundle-choice.ts calls the repository root.
    */
   bundleRoot: string;
 }

@@ -13,7 +13,7 @@ import { EngineSession } from '../host/engine-session.ts';
 import { FileUrls } from '../host/file-urls.ts';
 import { registerHandlers } from '../host/register-handlers.ts';
 import { SettingsService } from '../host/settings-service.ts';
-import { chooseBundle } from '../../serve/bundle-choice.ts';
+import { chooseBundle } from '../host/bundle-choice.ts';
 import { APP_SCHEME, IMAGE_SCHEME, IMAGE_URL_PREFIX } from './app-origin.ts';
 import { appPaths } from './app-paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';

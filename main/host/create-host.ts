@@ -92,7 +92,13 @@ export function createHost(deps: HostDeps): Host {
       return chosen ? projects.openPath(chosen) : null;
     },
     'settings:get': () => deps.settings.get(),
-    'settings:set': (patch) => deps.settings.set(patch),
+    'settings:set': async (patch) => {
+      const before = (await deps.settings.get()).engine;
+      const next = await deps.settings.set(patch);
+      // A new model folder or execution provider takes effect now, not at the next launch.
+      if (next.engine.bundleDir !== before.bundleDir || next.engine.provider !== before.provider) void deps.engine.load();
+      return next;
+    },
     'engine:status': () => deps.engine.current(),
     'engine:restart': async () => {
       await deps.engine.restart();

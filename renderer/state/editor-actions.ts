@@ -274,12 +274,11 @@ export class EditorActions {
     });
   }
 
-  /** Saves the provider choice and restarts the engine so it takes effect. */
+  /** Saves the provider choice; the host reloads the model on it and reports through engine:status. */
   async setProvider(provider: ProviderChoice): Promise<void> {
     this.store.update({ providerSetting: provider });
     await this.attempt(async () => {
       await this.api.invoke('settings:set', { engine: { provider } });
-      await this.restartEngine();
     });
   }
 

@@ -1,13 +1,13 @@
 /**
- * Which model bundle serve mode loads: the one named on the command line or in settings, else the
+ * Which model bundle the engine loads: the one named in settings (or on serve mode's command line), else the
  * default model (models/default), else the tiny random-weight test bundle (.work/tiny), said aloud
  * because its output is noise.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { ProviderChoice } from '../main/engine/protocol.ts';
-import { HostError } from '../main/contract.ts';
-import type { BundleChoice } from '../main/host/engine-session.ts';
+import type { ProviderChoice } from '../engine/protocol.ts';
+import { HostError } from '../contract.ts';
+import type { BundleChoice } from './engine-session.ts';
 
 export function chooseBundle(repoRoot: string, chosen: string | null, provider: ProviderChoice): BundleChoice {
   if (chosen) return { dir: path.resolve(chosen), provider };
@@ -19,6 +19,6 @@ export function chooseBundle(repoRoot: string, chosen: string | null, provider: 
   }
   throw new HostError(
     'engine-unavailable',
-    `No model bundle found: put one in ${defaultDir} (or pass --bundle DIR), or export the tiny test bundle with npm run models:export-tiny.`,
+    `No model bundle found in ${defaultDir}: choose a model folder in the settings (serve mode: --bundle DIR), or reinstall the app to restore the default model.`,
   );
 }
