@@ -213,6 +213,8 @@ export const requests = {
   'project:open-bytes': { input: FileBytes, output: OpenedProject },
   'project:open-path': { input: z.object({ path: z.string().min(1).max(4096) }), output: OpenedProject },
   'project:open-dialog': { input: Empty, output: OpenedProject.nullable() },
+  /** Electron: pick a model bundle's bundle.json; the engine switches to that folder. Null if cancelled. */
+  'model:choose-dialog': { input: Empty, output: Settings.nullable() },
   'settings:get': { input: Empty, output: Settings },
   'settings:set': { input: SettingsPatch, output: Settings },
   'engine:status': { input: Empty, output: EngineStatus },

@@ -29,7 +29,10 @@ export interface DialogLike<W> {
 
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
-export function openDialogOptions(kind: SaveKind, defaultDir: string | undefined): OpenDialogOptionsLike {
+export function openDialogOptions(kind: SaveKind | 'model', defaultDir: string | undefined): OpenDialogOptionsLike {
+  if (kind === 'model') {
+    return { title: 'Choose a Model Bundle (its bundle.json)', defaultPath: defaultDir, properties: ['openFile'], filters: [{ name: 'Model bundle', extensions: ['json'] }] };
+  }
   return kind === 'image'
     ? { title: 'Open Photo', defaultPath: defaultDir, properties: ['openFile'], filters: [{ name: 'Photos (JPEG, PNG, WebP)', extensions: IMAGE_EXTENSIONS }] }
     : { title: 'Open Project', defaultPath: defaultDir, properties: ['openFile'], filters: [{ name: 'Inpainting projects', extensions: [PROJECT_EXTENSION] }] };
@@ -63,7 +66,7 @@ export class NativeDialogs<W> {
     private readonly fallbackDir: string,
   ) {}
 
-  readonly chooseOpenPath = async (kind: SaveKind): Promise<string | null> => {
+  readonly chooseOpenPath = async (kind: SaveKind | 'model'): Promise<string | null> => {
     const win = this.window();
     if (!win) return null;
     const result = await this.dialog.showOpenDialog(win, openDialogOptions(kind, this.lastDir));

@@ -10,14 +10,16 @@ import type { Handlers } from '../host/register-handlers.ts';
 import type { RecentFile } from './shell-state-schema.ts';
 
 type Kind = 'image' | 'project';
+/** Model bundles are chosen through the same dialogs but are not recent documents. */
+type DialogKind = Kind | 'model';
 
 export interface RecentTracker {
-  chooseOpenPath: (kind: Kind) => Promise<string | null>;
+  chooseOpenPath: (kind: DialogKind) => Promise<string | null>;
   wrap(handlers: Handlers): Handlers;
 }
 
-export function recentFilesTracker(chooseOpenPath: (kind: Kind) => Promise<string | null>, record: (file: RecentFile) => void): RecentTracker {
-  const chosen: Record<Kind, string | null> = { image: null, project: null };
+export function recentFilesTracker(chooseOpenPath: (kind: DialogKind) => Promise<string | null>, record: (file: RecentFile) => void): RecentTracker {
+  const chosen: Record<DialogKind, string | null> = { image: null, project: null, model: null };
   return {
     chooseOpenPath: async (kind) => (chosen[kind] = await chooseOpenPath(kind)),
     wrap: (handlers) => ({

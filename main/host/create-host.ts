@@ -4,7 +4,7 @@
  * dialogs or downloads, the settings store, how events reach the windows, and the engine.
  */
 import path from 'node:path';
-import { HostError, type HostEvent } from '../contract.ts';
+import { HostError, type HostEvent, type SettingsPatch } from '../contract.ts';
 import { DocumentStore } from './document-store.ts';
 import { EditRunner } from './edit-runner.ts';
 import type { EngineSession } from './engine-session.ts';
@@ -31,7 +31,7 @@ export interface HostDeps {
    */
   pathAccess?: boolean;
   /** Native open dialogs (Electron); absent in serve mode, where the renderer uses a file input. */
-  chooseOpenPath?: (kind: 'image' | 'project') => Promise<string | null>;
+  chooseOpenPath?: (kind: 'image' | 'project' | 'model') => Promise<string | null>;
   emit: (e: HostEvent) => void;
 }
 
@@ -52,6 +52,14 @@ export function createHost(deps: HostDeps): Host {
     new HostError('unsupported', 'Native dialogs are not available here; use the Open button or drop a file on the window.');
 
   const noPaths = () => new HostError('unsupported', 'Opening files by path is not available here; use the Open button or drop a file on the window.');
+
+  const setSettings = async (patch: SettingsPatch) => {
+    const before = (await deps.settings.get()).engine;
+    const next = await deps.settings.set(patch);
+    // A new model folder or execution provider takes effect now, not at the next launch.
+    if (next.engine.bundleDir !== before.bundleDir || next.engine.provider !== before.provider) void deps.engine.load();
+    return next;
+  };
 
   const handlers: Handlers = {
     'app:info': () => ({ mode: deps.mode, nativeDialogs: !!deps.chooseOpenPath, version: deps.version, maxPixels: MAX_PIXELS }),
@@ -91,14 +99,13 @@ export function createHost(deps: HostDeps): Host {
       const chosen = await deps.chooseOpenPath('project');
       return chosen ? projects.openPath(chosen) : null;
     },
-    'settings:get': () => deps.settings.get(),
-    'settings:set': async (patch) => {
-      const before = (await deps.settings.get()).engine;
-      const next = await deps.settings.set(patch);
-      // A new model folder or execution provider takes effect now, not at the next launch.
-      if (next.engine.bundleDir !== before.bundleDir || next.engine.provider !== before.provider) void deps.engine.load();
-      return next;
+    'model:choose-dialog': async () => {
+      if (!deps.chooseOpenPath) throw noDialogs();
+      const manifest = await deps.chooseOpenPath('model');
+      return manifest ? setSettings({ engine: { bundleDir: path.dirname(manifest) } }) : null;
     },
+    'settings:get': () => deps.settings.get(),
+    'settings:set': (patch) => setSettings(patch),
     'engine:status': () => deps.engine.current(),
     'engine:restart': async () => {
       await deps.engine.restart();

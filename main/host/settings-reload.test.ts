@@ -26,3 +26,32 @@ test('settings:set reloads the model when the provider or model folder changes, 
     await f.close();
   }
 });
+
+test('Choose model… switches to the chosen bundle folder; cancelling changes nothing', async () => {
+  let answer: string | null = '/models/openai-glide/bundle.json';
+  const f = await hostFixture({ chooseOpenPath: async (kind) => (kind === 'model' ? answer : null) });
+  try {
+    const choose = f.host.handlers['model:choose-dialog'] as (input: unknown) => Promise<{ engine: { bundleDir: string | null } } | null>;
+    const loads = () => f.engineHost.calls.filter((c) => c.type === 'load').length;
+    const first = loads();
+    const settings = await choose({});
+    assert.equal(settings?.engine.bundleDir, '/models/openai-glide');
+    await settle();
+    assert.equal(loads(), first + 1, 'the engine reloads with the new folder');
+    answer = null;
+    assert.equal(await choose({}), null);
+    await settle();
+    assert.equal(loads(), first + 1, 'cancelling reloads nothing');
+  } finally {
+    await f.close();
+  }
+});
+
+test('without native dialogs (serve mode) Choose model… is refused with a clear message', async () => {
+  const f = await hostFixture();
+  try {
+    await assert.rejects((f.host.handlers['model:choose-dialog'] as (i: unknown) => Promise<unknown>)({}), /Native dialogs are not available/);
+  } finally {
+    await f.close();
+  }
+});

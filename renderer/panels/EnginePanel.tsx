@@ -1,4 +1,4 @@
-/** The model in use, where it runs and why, and the execution provider setting (applied by restarting the engine). */
+/** The model in use, where it runs and why; the model folder and execution provider settings (applied at once). */
 import { ProviderChoice } from '../../main/engine/protocol.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
@@ -6,6 +6,7 @@ export function EnginePanel() {
   const { actions } = useEditorContext();
   const engine = useEditor((s) => s.engine);
   const provider = useEditor((s) => s.providerSetting);
+  const nativeDialogs = useEditor((s) => s.app?.nativeDialogs ?? false);
   return (
     <section className="panel" aria-label="Engine">
       <h2>Engine</h2>
@@ -27,6 +28,12 @@ export function EnginePanel() {
             ))}
           </select>
         </label>
+        {nativeDialogs && (
+          <button onClick={() => void actions.chooseModel()} title="Choose a model bundle folder's bundle.json, e.g. OpenAI's weights converted with npm run models:convert-glide">
+            Choose model…
+          </button>
+        )}
+        <button onClick={() => void actions.useDefaultModel()}>Default model</button>
         <button onClick={() => void actions.restartEngine()} disabled={engine.state === 'starting' || engine.state === 'loading'}>
           Restart engine
         </button>

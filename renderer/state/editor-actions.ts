@@ -282,6 +282,20 @@ export class EditorActions {
     });
   }
 
+  /** Electron: pick another model bundle (e.g. OpenAI's converted weights); the host loads it. */
+  async chooseModel(): Promise<void> {
+    await this.attempt(async () => {
+      await this.api.invoke('model:choose-dialog', {});
+    });
+  }
+
+  /** Back to the model that ships with the app. */
+  async useDefaultModel(): Promise<void> {
+    await this.attempt(async () => {
+      await this.api.invoke('settings:set', { engine: { bundleDir: null } });
+    });
+  }
+
   async restartEngine(): Promise<void> {
     await this.attempt(async () => this.store.update({ engine: await this.api.invoke('engine:restart', {}) }));
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { HostEvent } from '../../contract.ts';
-import { createHost, type Host } from '../create-host.ts';
+import { createHost, type Host, type HostDeps } from '../create-host.ts';
 import { EngineSession } from '../engine-session.ts';
 import { FileUrls } from '../file-urls.ts';
 import type { ChooseSaveTarget } from '../save-destination.ts';
@@ -22,7 +22,7 @@ export interface HostFixture {
 }
 
 export async function hostFixture(
-  options: { chooseSaveTarget?: ChooseSaveTarget; startEngine?: boolean; pathAccess?: boolean } = {},
+  options: { chooseSaveTarget?: ChooseSaveTarget; startEngine?: boolean; pathAccess?: boolean; chooseOpenPath?: HostDeps['chooseOpenPath'] } = {},
 ): Promise<HostFixture> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'host-test-'));
   const files = new FileUrls('/files/');
@@ -40,6 +40,7 @@ export async function hostFixture(
     settings: new SettingsService(memorySettingsStore()),
     chooseSaveTarget: options.chooseSaveTarget ?? (async () => 'download'),
     pathAccess: options.pathAccess,
+    chooseOpenPath: options.chooseOpenPath,
     emit,
   });
   return {
