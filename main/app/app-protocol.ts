@@ -3,6 +3,7 @@
  * folder inside the app's resources, with the security headers (CSP) on every response. Nothing
  * outside that folder can be reached, and only GET/HEAD are answered.
  */
+import { checkProtocolRequest } from './protocol-request.ts';
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME } from './app-origin.ts';
 import { APP_SECURITY_HEADERS } from './content-security-policy.ts';
@@ -37,14 +38,8 @@ export interface AppProtocolOptions {
 export function createAppProtocolHandler(options: AppProtocolOptions): (request: Request) => Promise<Response> {
   const root = path.resolve(options.rootDir);
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed');
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return reply(400, 'Bad URL');
-    }
-    if (url.protocol !== `${APP_SCHEME}:` || url.hostname !== APP_HOST || url.port || url.username) return reply(404, 'Not found');
+    const url = checkProtocolRequest(request, APP_SCHEME, APP_HOST);
+    if (!(url instanceof URL)) return reply(url.status, url.text);
     const segments = safeRelativePath(url.pathname);
     if (!segments) return reply(400, 'Bad path');
     const filePath = path.join(root, ...(segments.length ? segments : ['index.html']));

@@ -4,6 +4,7 @@
  * paths, no folders, no other hosts. The renderer can therefore only ever load images the host
  * chose to show it.
  */
+import { checkProtocolRequest } from './protocol-request.ts';
 import { APP_ORIGIN, IMAGE_HOST, IMAGE_SCHEME } from './app-origin.ts';
 
 export interface ServedFileLike {
@@ -22,14 +23,8 @@ const KEY = /^[0-9a-f]{32}$/;
 
 export function createImageProtocolHandler(options: ImageProtocolOptions): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed');
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      return reply(400, 'Bad URL');
-    }
-    if (url.protocol !== `${IMAGE_SCHEME}:` || url.hostname !== IMAGE_HOST || url.port || url.username) return reply(404, 'Not found');
+    const url = checkProtocolRequest(request, IMAGE_SCHEME, IMAGE_HOST);
+    if (!(url instanceof URL)) return reply(url.status, url.text);
     // Exactly one segment, the key itself: anything else (folders, dots, encodings) is not an id.
     const key = url.pathname.slice(1);
     if (!KEY.test(key)) return reply(400, 'Not an image id');
