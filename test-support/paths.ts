@@ -1,6 +1,6 @@
 /** Where tests find the shared reference vectors and the bundles our own tools export. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,10 +16,17 @@ export const DEFAULT_BUNDLE_DIR = path.join(REPO_ROOT, 'models/default');
 export function tinyBundleDir(): string {
   const dir = path.join(REPO_ROOT, '.work/tiny');
   if (!existsSync(path.join(dir, 'bundle.json'))) {
-    execFileSync('/usr/bin/python3', ['-m', 'models.glide.export_tiny', REFERENCE_DIR, dir], {
+    // Exported aside and renamed into place, so test files running in parallel never see half a bundle.
+    const tmp = `${dir}.partial-${process.pid}`;
+    execFileSync('/usr/bin/python3', ['-m', 'models.glide.export_tiny', REFERENCE_DIR, tmp], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another process got there first
+    }
   }
   return dir;
 }
