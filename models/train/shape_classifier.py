@@ -1,7 +1,7 @@
 """A small CNN of ours that names the shape of the object in a scene's generated region.
 
 Trained on the procedural data set's own scenes (image + generate-mask -> shape), it judges the
-default model's generated objects. Seeded; cached at .work/shape-classifier.pt (about 3 minutes to train).
+default model's generated objects. Seeded; cached at .work/shape-classifier.pt (about 3 minutes on 2 cores).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class ShapeClassifier(nn.Module):
         return self.head(h.amax(dim=(2, 3)))
 
 
-def train(steps: int = 1500, batch: int = 64, seed: int = 1) -> ShapeClassifier:
+def train(steps: int = 600, batch: int = 64, seed: int = 1) -> ShapeClassifier:
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = ShapeClassifier()
