@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -89,6 +90,8 @@ def main() -> None:
     p.add_argument("--official-dir", type=Path)
     p.add_argument("--runs", type=int, default=5)
     args = p.parse_args()
+    # All cores, as ORT uses (the parent process's environment may say otherwise).
+    torch.set_num_threads(os.cpu_count() or 1)
     torch.manual_seed(0)
     manifest = json.loads((args.bundle / "bundle.json").read_text())
     result = {"threads": torch.get_num_threads(), "gemmGflops": round(gemm_gflops(), 1), "stages": {}}
