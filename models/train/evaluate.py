@@ -66,8 +66,9 @@ def seam_scores(images: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 def write_grid(path: Path, scenes: dict, generated: np.ndarray, generated_empty: np.ndarray, cols: int = 12) -> None:
     """Rows: scene (mask tinted), with the prompt, with the empty prompt; cols: scenes."""
-    n = min(cols, len(generated))
-    step = max(1, len(generated) // n)
+    shown = min(len(generated), len(generated_empty))  # scenes sampled both ways
+    n = min(cols, shown)
+    step = max(1, shown // n)
     idx = np.arange(0, step * n, step)
     tint = to_rgb(scenes["image"][idx])
     hole = scenes["mask"][idx, 0] < 0.5
