@@ -44,6 +44,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ema", type=float, default=0.995)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--save-every", type=int, default=25)
+    p.add_argument("--eps-weight-cap", type=float, default=20.0,
+                   help="cap of the high-noise weight min(1/alpha_bar, cap) on the noise MSE; 1 = plain MSE")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     return p.parse_args()
 
@@ -96,7 +98,7 @@ def main() -> None:
         x_t = loss_fn.q_sample(x0, t, noise)
         out = model(x_t, t, tok, tok_mask, x0 * keep, keep)
         weight = (1 - keep) + KNOWN_REGION_WEIGHT * keep
-        terms = loss_fn.losses(out, x0, x_t, t, noise, weight)
+        terms = loss_fn.losses(out, x0, x_t, t, noise, weight, args.eps_weight_cap)
         loss = terms["loss"].mean()
         for g in opt.param_groups:  # short warm-up
             g["lr"] = args.lr * min(1.0, (step + 1) / 100)
@@ -112,7 +114,7 @@ def main() -> None:
         if step % 10 == 0:
             mse, vb = np.mean(recent, axis=0)
             recent.clear()
-            entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5),
+            entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5), "eps_weight_cap": args.eps_weight_cap,
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
             log.write(json.dumps(entry) + "\n")
             log.flush()
