@@ -47,6 +47,12 @@ def main() -> None:
     for g in graphs.values():
         store_weights_as_fp16(tmp / g)
     log = [json.loads(line) for line in (args.run / "log.jsonl").read_text().splitlines()]
+    phases = []  # runs of steps trained with the same high-noise weight cap (log lines before it had 1)
+    for entry in log:
+        cap = entry.get("eps_weight_cap", 1.0)
+        if not phases or phases[-1]["epsWeightCap"] != cap:
+            phases.append({"epsWeightCap": cap, "fromStep": entry["step"] - 10})
+        phases[-1]["toStep"] = entry["step"]
     provenance = {
         "source": "trained by models/train/train.py on models/train/dataset.py",
         "data": {
@@ -58,6 +64,7 @@ def main() -> None:
             "steps": state["step"], "batch": int(state["args"]["batch"]), "minutes": round(state["elapsed"] / 60, 1),
             "finalMse": log[-1]["mse"] if log else None, "finalVb": log[-1]["vb"] if log else None,
             "machine": "2 CPU cores, PyTorch 1.13", "seed": int(state["args"]["seed"]),
+            "objectivePhases": phases,
         },
         "weights": "EMA, stored as float16 in the graphs, computed in float32",
     }
