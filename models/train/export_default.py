@@ -47,11 +47,14 @@ def main() -> None:
     for g in graphs.values():
         store_weights_as_fp16(tmp / g)
     log = [json.loads(line) for line in (args.run / "log.jsonl").read_text().splitlines()]
-    phases = []  # runs of steps trained with the same high-noise weight cap (log lines before it had 1)
+    # Runs of steps trained with the same objective knobs (log lines written before a knob existed: its
+    # neutral value).
+    phases = []
     for entry in log:
-        cap = entry.get("eps_weight_cap", 1.0)
-        if not phases or phases[-1]["epsWeightCap"] != cap:
-            phases.append({"epsWeightCap": cap, "fromStep": entry["step"] - 10})
+        knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
+                 "textLrMult": entry.get("text_lr_mult", 1.0)}
+        if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
+            phases.append({**knobs, "fromStep": entry["step"] - 10})
         phases[-1]["toStep"] = entry["step"]
     provenance = {
         "source": "trained by models/train/train.py on models/train/dataset.py",
