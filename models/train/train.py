@@ -74,17 +74,6 @@ def make_optimizer(model: torch.nn.Module, lr: float, text_lr_mult: float) -> to
                              lr=lr, weight_decay=0.0)
 
 
-def load_optimizer_state(opt: torch.optim.AdamW, model: torch.nn.Module, saved: dict) -> None:
-    """Restores Adam's moments, also from a checkpoint written with one parameter group (earlier runs):
-    there, state index i is the i-th of model.parameters()."""
-    if len(saved["param_groups"]) == len(opt.param_groups):
-        opt.load_state_dict(saved)
-        return
-    params = list(model.parameters())
-    for i, moments in saved["state"].items():
-        opt.state[params[i]] = {k: v.clone() if torch.is_tensor(v) else v for k, v in moments.items()}
-
-
 def main() -> None:
     args = parse_args()
     torch.set_num_threads(args.threads)
@@ -104,7 +93,7 @@ def main() -> None:
         state = torch.load(ckpt_path)
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
-        load_optimizer_state(opt, model, state["opt"])
+        opt.load_state_dict(state["opt"])
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         step, elapsed_before = state["step"], state["elapsed"]
@@ -144,8 +133,9 @@ def main() -> None:
         if step % 10 == 0:
             mse, vb = np.mean(recent, axis=0)
             recent.clear()
-            entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5), "eps_weight_cap": args.eps_weight_cap,
-                     "object_weight": args.object_weight, "text_lr_mult": args.text_lr_mult,
+            entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5),
+                     "eps_weight_cap": args.eps_weight_cap, "object_weight": args.object_weight,
+                     "text_lr_mult": args.text_lr_mult,
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
             log.write(json.dumps(entry) + "\n")
             log.flush()
