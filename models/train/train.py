@@ -96,6 +96,8 @@ def main() -> None:
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])
+        for g, base in zip(opt.param_groups, (args.lr, args.lr * args.text_lr_mult)):
+            g["base_lr"] = base  # the saved groups carry the old run's rates; this run's flags win
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         step, elapsed_before = state["step"], state["elapsed"]
@@ -137,7 +139,7 @@ def main() -> None:
             recent.clear()
             entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5),
                      "eps_weight_cap": args.eps_weight_cap, "object_weight": args.object_weight,
-                     "text_lr_mult": args.text_lr_mult,
+                     "text_lr_mult": args.text_lr_mult, "lr": args.lr,
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
             log.write(json.dumps(entry) + "\n")
             log.flush()
