@@ -46,7 +46,12 @@ def main() -> None:
     graphs = export_stage(model, tmp, "base")
     for g in graphs.values():
         store_weights_as_fp16(tmp / g)
-    log = [json.loads(line) for line in (args.run / "log.jsonl").read_text().splitlines()]
+    log = []
+    for line in (args.run / "log.jsonl").read_text().splitlines():
+        entry = json.loads(line)
+        while log and log[-1]["step"] >= entry["step"]:  # a run killed after its last checkpoint: retrained
+            log.pop()
+        log.append(entry)
     # Runs of steps trained with the same objective knobs (log lines written before a knob existed: its
     # neutral value).
     phases = []
