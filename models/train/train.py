@@ -95,9 +95,10 @@ def main() -> None:
         state = torch.load(ckpt_path)
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
-        opt.load_state_dict(state["opt"])
-        for g, base in zip(opt.param_groups, (args.lr, args.lr * args.text_lr_mult)):
-            g["base_lr"] = base  # the saved groups carry the old run's rates; this run's flags win
+        base_lrs = [g["base_lr"] for g in opt.param_groups]  # this run's flags, as make_optimizer set them
+        opt.load_state_dict(state["opt"])  # restores the old run's rates too; this run's flags win
+        for g, base in zip(opt.param_groups, base_lrs):
+            g["base_lr"] = base
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         step, elapsed_before = state["step"], state["elapsed"]
