@@ -61,6 +61,13 @@ def main() -> None:
         if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
             phases.append({**knobs, "fromStep": entry["step"] - 10})
         phases[-1]["toStep"] = entry["step"]
+    origin = args.run / "origin.json"  # written by train.py --init-from-bundle
+    if origin.exists():
+        before = json.loads(origin.read_text())
+        if phases:
+            phases[0]["startedFrom"] = (f"{before['bundle']} at step {before['training'].get('steps')}: its EMA "
+                                        "weights as model and EMA, a fresh optimiser")
+        phases = before["training"].get("objectivePhases", []) + phases
     provenance = {
         "source": "trained by models/train/train.py on models/train/dataset.py",
         "data": {

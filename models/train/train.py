@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from models.glide import ModelOptions, create_model
+from models.glide.import_onnx import load_stage
 from models.train import dataset
 from models.train.caption_tokens import tokenize_captions
 from models.train.diffusion_loss import DiffusionLoss
@@ -58,6 +59,9 @@ def parse_args() -> argparse.Namespace:
                    help="extra loss weight on the object's pixels (1 + this x coverage); biased, see above")
     p.add_argument("--text-lr-mult", type=float, default=5.0, help="learning-rate multiple of the text path")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--init-from-bundle", type=Path,
+                   help="a run folder without checkpoint starts from this bundle's base weights (e.g. models/default, "
+                        "when its checkpoint is lost) and carries on its step count and objective phases")
     return p.parse_args()
 
 
@@ -90,8 +94,22 @@ def main() -> None:
     ema = copy.deepcopy(model).eval()
     opt = make_optimizer(model, args.lr, args.text_lr_mult)
     rng = np.random.default_rng(args.seed)
-    step, elapsed_before = 0, 0.0
-    if ckpt_path.exists():
+    step, elapsed_before, warmup_from = 0, 0.0, 0
+    origin_path = args.run / "origin.json"  # the bundle a run started from: export_default reads its phases
+    if not ckpt_path.exists() and args.init_from_bundle:
+        bundle = json.loads((args.init_from_bundle / "bundle.json").read_text())
+        if bundle["stages"]["base"]["modelOptions"] != options.to_dict():
+            raise SystemExit(f"{args.init_from_bundle} was trained with other model options than DEFAULT_MODEL")
+        source = load_stage(args.init_from_bundle)
+        model.load_state_dict(source.state_dict())
+        ema.load_state_dict(source.state_dict())
+        trained = bundle.get("provenance", {}).get("training", {})
+        step, elapsed_before = int(trained.get("steps", 0)), float(trained.get("minutes", 0.0)) * 60
+        warmup_from = step  # a fresh optimiser: warm up again
+        rng = np.random.default_rng([args.seed, step])  # not a replay of the first run's batches
+        origin_path.write_text(json.dumps({"bundle": str(args.init_from_bundle), "training": trained}, indent=1))
+        print(f"starting from {args.init_from_bundle} (step {step}, EMA weights as model and EMA)", flush=True)
+    elif ckpt_path.exists():
         state = torch.load(ckpt_path)
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
@@ -102,6 +120,7 @@ def main() -> None:
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         step, elapsed_before = state["step"], state["elapsed"]
+        warmup_from = state.get("warmup_from", 0)
         print(f"resumed at step {step} ({elapsed_before / 60:.1f} min trained)", flush=True)
 
     tokens = tokenize_captions(dataset.all_captions(), options.text_ctx)
@@ -125,7 +144,7 @@ def main() -> None:
         terms = loss_fn.losses(out, x0, x_t, t, noise, weight, args.eps_weight_cap)
         loss = terms["loss"].mean()
         for g in opt.param_groups:  # short warm-up
-            g["lr"] = g["base_lr"] * min(1.0, (step + 1) / 100)
+            g["lr"] = g["base_lr"] * min(1.0, (step - warmup_from + 1) / 100)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -149,12 +168,12 @@ def main() -> None:
             save_checkpoint(ckpt_path, {
                 "model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
                 "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
-                "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(),
+                "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(), "warmup_from": warmup_from,
                 "args": {k: str(v) for k, v in vars(args).items()}})
     save_checkpoint(ckpt_path, {
         "model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
         "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
-        "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(),
+        "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(), "warmup_from": warmup_from,
         "args": {k: str(v) for k, v in vars(args).items()}})
     print(f"stopped at step {step}", flush=True)
 
