@@ -236,3 +236,15 @@ test('quantize8Bit matches torch: round((x+1)*127.5)/127.5-1 in float32, halves 
   const torch = Float32Array.from([-0.498039186000824, -0.4823529124259949, -0.4823529124259949, -0.46666663885116577]);
   assert.deepEqual([...quantize8Bit(x)], [...torch]);
 });
+
+test('a ddim respacing samples its own timesteps, never the noisiest; a respacing of another length is refused', async () => {
+  const seen: bigint[] = [];
+  const graphs = spyDenoiser(bundle.stages.base, (feeds) => { seen.push((feeds.timesteps.data as BigInt64Array)[0]); });
+  const staged = { manifest: bundle.manifest, stages: { base: graphs } };
+  await inpaint(staged, smallRequest({ steps: 4, respacing: 'ddim4' }));
+  assert.deepEqual(seen, [750n, 500n, 250n, 0n]);
+  seen.length = 0;
+  await inpaint(staged, smallRequest({ steps: 4 }));
+  assert.deepEqual(seen, [999n, 666n, 333n, 0n]); // the reference's "4"
+  await assert.rejects(inpaint(staged, smallRequest({ steps: 3, respacing: 'ddim4' })), RangeError);
+});

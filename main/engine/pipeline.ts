@@ -30,8 +30,13 @@ export interface InpaintRequest {
   prompt: string;
   /** Classifier-free guidance of the base stage; 1 runs without the empty prompt. */
   guidanceScale: number;
-  /** Base-stage steps (the respacing "<steps>" of its schedule). */
+  /** Base-stage steps. */
   steps: number;
+  /**
+   * How those steps spread over the base schedule: a respacing of `steps` steps ("25", "ddim25"; see
+   * spaceTimesteps). Default "<steps>", the reference's, whose first step is the noisiest timestep.
+   */
+  respacing?: string;
   /** Used by both stages. */
   sampler: SamplerName;
   /** DDIM's eta (0: deterministic given the starting noise); the bundle's default when absent. */
@@ -81,6 +86,8 @@ export async function inpaint(
     throw new RangeError(`steps must be an integer in 1..${base.stage.diffusionSteps}, got ${steps}`);
   }
   if (upsampler && !request.upsampler) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
+  const baseSchedule = createSchedule(base.stage.noiseSchedule, request.respacing ?? String(steps), base.stage.diffusionSteps);
+  if (baseSchedule.numSteps !== steps) throw new RangeError(`respacing ${request.respacing} does not give ${steps} steps`);
   const noise = options.noise ?? new SeededNoise(request.seed);
   const common = { noise, signal: options.signal, onProgress: options.onProgress, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
 
@@ -89,7 +96,7 @@ export async function inpaint(
     graphs: base,
     prompt: request.prompt,
     guidanceScale: request.guidanceScale,
-    schedule: createSchedule(base.stage.noiseSchedule, String(steps), base.stage.diffusionSteps),
+    schedule: baseSchedule,
     image: request.image,
     mask: request.mask,
     startNoiseScale: 1,

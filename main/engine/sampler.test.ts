@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   classifierFreeGuidance, createSchedule, ddimStep, pMeanVariance, pSample, samplingIndices,
-  spaceTimesteps, type Dims4, type NoiseScheduleName, type Schedule,
+  spaceTimesteps, respacingWithSteps, type Dims4, type NoiseScheduleName, type Schedule,
 } from './sampler.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -109,6 +109,14 @@ test('float32 inputs give float32 outputs close to the float64 path', () => {
   const b = ddimStep(s, 10, { x: Float32Array.from(x64), modelOutput: Float32Array.from(mo64), shape }, 0).sample;
   assert.ok(b instanceof Float32Array);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5);
+});
+
+test('respacingWithSteps keeps a ddim default in its family where a stride allows', () => {
+  assert.equal(respacingWithSteps('ddim25', 40, 1000), 'ddim40');
+  assert.equal(spaceTimesteps(1000, respacingWithSteps('ddim25', 40, 1000)).at(-1), 975); // not 999
+  assert.equal(respacingWithSteps('ddim25', 999, 1000), '999'); // no integer stride gives 999 steps
+  assert.equal(respacingWithSteps('25', 40, 1000), '40');
+  assert.equal(respacingWithSteps('fast27', 30, 1000), '30');
 });
 
 test('spaceTimesteps: ddimN, section strings and errors', () => {

@@ -121,6 +121,20 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
   return [...all].sort((a, b) => a - b);
 }
 
+/**
+ * A bundle's default respacing at another step count (a person chose `steps`): "ddimK" stays in its
+ * family ("ddimN", whose integer stride never samples the noisiest timestep; small models predict x0
+ * there badly) when a stride gives exactly N steps; anything else becomes the reference's "N".
+ */
+export function respacingWithSteps(defaultRespacing: string, steps: number, numTimesteps: number): string {
+  if (defaultRespacing.startsWith('ddim')) {
+    for (let stride = 1; stride < numTimesteps; stride++) {
+      if (Math.ceil(numTimesteps / stride) === steps) return `ddim${steps}`;
+    }
+  }
+  return String(steps);
+}
+
 /** Respaced process constants, indexed by the respaced step index. All float64. */
 export interface Schedule {
   readonly numSteps: number;

@@ -10,7 +10,7 @@ import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
 import { inpaint, type StageProgress } from '../pipeline.ts';
 import type { Candidate } from '../protocol.ts';
-import { spaceTimesteps } from '../sampler.ts';
+import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
 
 export async function runEdit(
@@ -22,10 +22,12 @@ export async function runEdit(
   const { manifest, stages } = bundle;
   const { settings } = req;
   const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
-  const steps = settings.steps ?? spaceTimesteps(stages.base.stage.diffusionSteps, manifest.defaults.baseRespacing).length;
-  if (steps > stages.base.stage.diffusionSteps) {
-    throw new EngineError('bad-request', `This model takes at most ${stages.base.stage.diffusionSteps} steps; choose fewer steps.`);
+  const T = stages.base.stage.diffusionSteps;
+  if (settings.steps !== undefined && settings.steps > T) {
+    throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
+  const respacing = settings.steps === undefined ? manifest.defaults.baseRespacing : respacingWithSteps(manifest.defaults.baseRespacing, settings.steps, T);
+  const steps = spaceTimesteps(T, respacing).length;
   const crop = await prepareEditCrop(req.source, req.mask, sizes);
   const [baseInput, upInput] = crop.inputs;
   const square = crop.plan.square;
@@ -51,6 +53,7 @@ export async function runEdit(
         prompt: settings.prompt,
         guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
         steps,
+        respacing,
         sampler: settings.sampler ?? manifest.defaults.sampler,
         eta: manifest.defaults.eta,
         seed,
