@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Evaluates a bundle (default: models/default) on held-out scenes: adherence figures and a grid PNG.
-#   npm run models:eval [-- <bundle dir> [scenes] [empty-prompt scenes]]
+#   npm run models:eval [-- <bundle dir> [scenes] [empty-prompt scenes] [guidance (default: the bundle's)]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=${1:-models/default}
 n=${2:-240}
 n_empty=${3:-80}
-out=.work/eval
+guidance=${4:-}
+out=${EVAL_OUT:-.work/eval}  # another folder per setting keeps earlier results
 mkdir -p "$out"
 /usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n"
-npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty"
+npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty" $guidance
 /usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png"
 echo "grid: $out/grid.png (captions in $out/grid.txt)"

@@ -89,10 +89,14 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
     colour_id, shape_id = scenes["colour_id"][:n], scenes["shape_id"][:n]
     classifier = shape_classifier.load_or_train()
     m = len(gen_empty)
+    colour_ok = colour_predictions(gen, bg, keep) == colour_id
+    shape_ok = shape_classifier.predict(classifier, gen, keep) == shape_id
+    settings = generated_path.with_suffix(".settings.json")
     results = {
         "scenes": n,
-        "colour_adherence": float((colour_predictions(gen, bg, keep) == colour_id).mean()),
-        "shape_adherence": float((shape_classifier.predict(classifier, gen, keep) == shape_id).mean()),
+        "sampling": json.loads(settings.read_text()) if settings.exists() else None,
+        "colour_adherence": float(colour_ok.mean()),
+        "shape_adherence": float(shape_ok.mean()),
         "empty_prompt_colour_match": float((colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
         "empty_prompt_shape_match": float((shape_classifier.predict(classifier, gen_empty, keep[:m]) == shape_id[:m]).mean()),
         "chance_colour": 1 / len(dataset.COLOUR_NAMES),
@@ -102,6 +106,11 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
         "seam_score": float(np.median(seam_scores(gen, keep))),
         "seam_score_true_scenes": float(np.median(seam_scores(scenes["image"][:n], keep))),
     }
+    if "size_id" in scenes:  # where the misses are: small objects have few pixels to show a shape with
+        size_id = scenes["size_id"][:n]
+        for k, name in enumerate(dataset.SIZES):
+            results[f"colour_adherence_{name}"] = float(colour_ok[size_id == k].mean())
+            results[f"shape_adherence_{name}"] = float(shape_ok[size_id == k].mean())
     write_grid(grid_path, {**scenes, "caption": list(scenes["caption"])}, gen, gen_empty)
     return results
 
@@ -110,7 +119,7 @@ def main(argv: list) -> None:
     if argv[:1] == ["scenes"] and len(argv) == 3:
         b = dataset.heldout_batch(int(argv[2]))
         np.savez(argv[1], image=b["image"], mask=b["mask"], background=b["background"],
-                 colour_id=b["colour_id"], shape_id=b["shape_id"], caption=np.array(b["caption"]))
+                 colour_id=b["colour_id"], shape_id=b["shape_id"], size_id=b["size_id"], caption=np.array(b["caption"]))
         print(f"{len(b['caption'])} held-out scenes written to {argv[1]}")
     elif argv[:1] == ["score"] and len(argv) == 5:
         results = score(Path(argv[1]), Path(argv[2]), Path(argv[3]), Path(argv[4]))

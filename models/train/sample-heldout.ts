@@ -1,14 +1,16 @@
 /**
- * Samples the held-out evaluation scenes with the engine itself, at the bundle's default settings:
- * each scene with its caption, then (the first --n-empty scenes) with the empty prompt.
+ * Samples the held-out evaluation scenes with the engine itself, at the bundle's default settings
+ * (or another guidance scale, to choose the default): each scene with its caption, then (the first
+ * n-empty scenes) with the empty prompt.
  *
- *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty]
+ *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]
  *
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
 import { loadBundle } from '../../main/engine/bundle/load.ts';
 import { inpaint } from '../../main/engine/pipeline.ts';
+import { spaceTimesteps } from '../../main/engine/sampler.ts';
 import { loadNpz, npzArray } from '../../test-support/npz.ts';
 
 function writeNpy(path: string, data: Float32Array, shape: number[]): void {
@@ -21,13 +23,13 @@ function writeNpy(path: string, data: Float32Array, shape: number[]): void {
   writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
-const [bundleDir, scenesPath, outPath, emptyOutPath, nEmptyArg] = process.argv.slice(2);
+const [bundleDir, scenesPath, outPath, emptyOutPath, nEmptyArg, guidanceArg] = process.argv.slice(2);
 if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty]');
 
 const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
 const d = bundle.manifest.defaults;
-const steps = Number(d.baseRespacing);
-if (!Number.isInteger(steps)) throw new Error(`default respacing ${d.baseRespacing} is not a step count`);
+const respacing = process.env.RESPACING ?? d.baseRespacing;
+const steps = spaceTimesteps(bundle.manifest.stages.base.diffusionSteps, respacing).length;
 const scenes = loadNpz(scenesPath);
 const images = npzArray(scenes, 'image', '<f4');
 const masks = npzArray(scenes, 'mask', '<f4');
@@ -35,7 +37,9 @@ const captions = scenes.caption.data as string[];
 const [n, , size] = images.shape;
 const px = 3 * size * size;
 const nEmpty = Math.min(n, Number(nEmptyArg ?? n));
-console.log(`${bundle.manifest.name}: ${n} scenes, ${d.sampler} ${steps} steps, guidance ${d.guidanceScale}`);
+const guidanceScale = guidanceArg ? Number(guidanceArg) : d.guidanceScale;
+if (!(guidanceScale >= 0)) throw new Error(`guidance ${guidanceArg} is not a number >= 0`);
+console.log(`${bundle.manifest.name}: ${n} scenes, ${d.sampler} ${steps} steps (${respacing}), guidance ${guidanceScale}`);
 
 async function sampleAll(count: number, prompt: (i: number) => string, path: string): Promise<void> {
   const out = new Float32Array(count * px);
@@ -45,8 +49,9 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
       image: images.data.subarray(i * px, (i + 1) * px),
       mask: masks.data.subarray(i * size * size, (i + 1) * size * size),
       prompt: prompt(i),
-      guidanceScale: d.guidanceScale,
+      guidanceScale,
       steps,
+      respacing,
       sampler: d.sampler,
       eta: d.eta,
       seed: i,
@@ -58,5 +63,7 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
 }
 
 await sampleAll(n, (i) => captions[i], outPath);
+// What was sampled, for the score step to record with its figures.
+writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler: d.sampler, respacing, steps, eta: d.eta, guidanceScale }));
 await sampleAll(nEmpty, () => '', emptyOutPath);
 await bundle.release();
