@@ -18,8 +18,12 @@ from models.train import backgrounds, dataset
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Engine defaults for this model: DDIM at 25 steps keeps an edit within seconds on a laptop CPU.
-DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 0.0, "baseRespacing": "25"}
+# Engine defaults for this model: DDIM at 25 steps keeps an edit within seconds on a laptop CPU. "ddim25"
+# (stride 40: t = 960, 920, ..., 0) rather than the reference's "25" (t = 999, 958, ...): at t = 999 the
+# x0 implied by a small model's noise prediction is off by ~1 (divided by sqrt(alpha_bar) = 5e-5), and
+# that clipped guess seeds the hole's colours; held-out colour adherence 80.0% with "25", 92.9% with
+# "ddim25" (step 8,500, guidance 4).
+DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 0.0, "baseRespacing": "ddim25"}
 
 LICENSE = {
     "name": "MIT",
@@ -49,6 +53,8 @@ def main() -> None:
     log = []
     for line in (args.run / "log.jsonl").read_text().splitlines():
         entry = json.loads(line)
+        if entry["step"] > state["step"]:  # logged after the checkpoint was written: not in these weights
+            continue
         while log and log[-1]["step"] >= entry["step"]:  # a run killed after its last checkpoint: retrained
             log.pop()
         log.append(entry)
