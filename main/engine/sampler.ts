@@ -79,14 +79,11 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
   if (typeof sectionCounts === 'string') {
     if (sectionCounts.startsWith('ddim')) {
       const desired = Number.parseInt(sectionCounts.slice(4), 10);
-      for (let stride = 1; stride < numTimesteps; stride++) {
-        if (Math.ceil(numTimesteps / stride) === desired) {
-          const steps: number[] = [];
-          for (let t = 0; t < numTimesteps; t += stride) steps.push(t);
-          return steps;
-        }
-      }
-      throw new Error(`cannot create exactly ${desired} steps with an integer stride`);
+      const stride = ddimStride(numTimesteps, desired);
+      if (stride === undefined) throw new Error(`cannot create exactly ${desired} steps with an integer stride`);
+      const steps: number[] = [];
+      for (let t = 0; t < numTimesteps; t += stride) steps.push(t);
+      return steps;
     }
     if (sectionCounts === 'fast27') {
       // The reference drops the noisiest step to reduce DDIM artifacts.
@@ -127,12 +124,15 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
  * there badly) when a stride gives exactly N steps; anything else becomes the reference's "N".
  */
 export function respacingWithSteps(defaultRespacing: string, steps: number, numTimesteps: number): string {
-  if (defaultRespacing.startsWith('ddim')) {
-    for (let stride = 1; stride < numTimesteps; stride++) {
-      if (Math.ceil(numTimesteps / stride) === steps) return `ddim${steps}`;
-    }
+  return defaultRespacing.startsWith('ddim') && ddimStride(numTimesteps, steps) !== undefined ? `ddim${steps}` : String(steps);
+}
+
+/** The integer stride that gives exactly `steps` of `numTimesteps` ("ddimN"), if there is one. */
+function ddimStride(numTimesteps: number, steps: number): number | undefined {
+  for (let stride = 1; stride < numTimesteps; stride++) {
+    if (Math.ceil(numTimesteps / stride) === steps) return stride;
   }
-  return String(steps);
+  return undefined;
 }
 
 /** Respaced process constants, indexed by the respaced step index. All float64. */

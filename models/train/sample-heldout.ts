@@ -5,6 +5,7 @@
  *
  *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]
  *
+ * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's.
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ function writeNpy(path: string, data: Float32Array, shape: number[]): void {
 }
 
 const [bundleDir, scenesPath, outPath, emptyOutPath, nEmptyArg, guidanceArg] = process.argv.slice(2);
-if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty]');
+if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]');
 
 const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
 const d = bundle.manifest.defaults;

@@ -129,6 +129,13 @@ def main() -> None:
     loss_fn = DiffusionLoss(options.noise_schedule, options.diffusion_steps)
     log = open(args.run / "log.jsonl", "a")
     start = time.time()
+
+    def checkpoint() -> dict:
+        return {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
+                "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
+                "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(),
+                "warmup_from": warmup_from, "args": {k: str(v) for k, v in vars(args).items()}}
+
     recent = []
     model.train()
     while step < args.max_steps and time.time() - start < args.minutes * 60:
@@ -167,16 +174,8 @@ def main() -> None:
             log.flush()
             print(entry, flush=True)
         if step % args.save_every == 0:
-            save_checkpoint(ckpt_path, {
-                "model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
-                "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(), "warmup_from": warmup_from,
-                "args": {k: str(v) for k, v in vars(args).items()}})
-    save_checkpoint(ckpt_path, {
-        "model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-        "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
-        "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(), "warmup_from": warmup_from,
-        "args": {k: str(v) for k, v in vars(args).items()}})
+            save_checkpoint(ckpt_path, checkpoint())
+    save_checkpoint(ckpt_path, checkpoint())
     print(f"stopped at step {step}", flush=True)
 
 
