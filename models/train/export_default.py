@@ -63,7 +63,8 @@ def main() -> None:
     phases = []
     for entry in log:
         knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
-                 "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4)}
+                 "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
+                 "attentionResolutions": entry.get("attention", "8")}
         if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
             phases.append({**knobs, "fromStep": entry["step"] - 10})
         phases[-1]["toStep"] = entry["step"]
@@ -73,6 +74,10 @@ def main() -> None:
         if phases:
             phases[0]["startedFrom"] = (f"{before['bundle']} at step {before['training'].get('steps')}: its EMA "
                                         "weights as model and EMA, a fresh optimiser")
+            grown_from = before.get("attentionResolutions", state["options"]["attention_resolutions"])
+            if grown_from != state["options"]["attention_resolutions"]:
+                phases[0]["startedFrom"] += (f"; attention at {grown_from} px grown to "
+                                             f"{state['options']['attention_resolutions']} px, new blocks starting as the identity")
         phases = before["training"].get("objectivePhases", []) + phases
     provenance = {
         "source": "trained by models/train/train.py on models/train/dataset.py",
