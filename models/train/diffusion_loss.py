@@ -55,7 +55,7 @@ class DiffusionLoss:
     def losses(self, out: torch.Tensor, x0: torch.Tensor, x_t: torch.Tensor, t: torch.Tensor,
                noise: torch.Tensor, weight: torch.Tensor, eps_weight_cap: float = 1.0) -> dict:
         """out [N,6,H,W] from the model; weight [N,1,H,W] per-pixel loss weights. Returns mse (plain, for
-        the log), vb and loss (with the high-noise weighting of the MSE)."""
+        the log), vb, loss (with the high-noise weighting of the MSE) and that weight."""
         eps, v = out[:, :3], out[:, 3:]
         norm = weight.sum(dim=(1, 2, 3)) * 3 + 1e-8
         mse = (((eps - noise) ** 2) * weight).sum(dim=(1, 2, 3)) / norm
@@ -74,7 +74,7 @@ class DiffusionLoss:
         nll = -_discretized_gaussian_log_likelihood(x0, model_mean, 0.5 * model_log_var) / math.log(2.0)
         per_pixel = torch.where((t == 0)[:, None, None, None], nll, kl)
         vb = (per_pixel * weight).sum(dim=(1, 2, 3)) / norm * (self.steps / 1000.0)
-        return {"mse": mse, "vb": vb, "loss": mse * mse_weight + vb}
+        return {"mse": mse, "vb": vb, "loss": mse * mse_weight + vb, "mse_weight": mse_weight}
 
 
 def _approx_std_normal_cdf(x: torch.Tensor) -> torch.Tensor:

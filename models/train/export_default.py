@@ -64,7 +64,7 @@ def main() -> None:
     for entry in log:
         knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
                  "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
-                 "attentionResolutions": entry.get("attention", "8")}
+                 "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform")}
         if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
             phases.append({**knobs, "fromStep": entry["step"] - 10})
         phases[-1]["toStep"] = entry["step"]

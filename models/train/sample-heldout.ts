@@ -5,7 +5,8 @@
  *
  *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]
  *
- * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's.
+ * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's; SAMPLER=ddpm and
+ * ETA=1 another sampler and DDIM eta.
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scene
 const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
 const d = bundle.manifest.defaults;
 const respacing = process.env.RESPACING ?? d.baseRespacing;
+const sampler = (process.env.SAMPLER ?? d.sampler) as typeof d.sampler;
+const eta = process.env.ETA ? Number(process.env.ETA) : d.eta;
 const steps = spaceTimesteps(bundle.manifest.stages.base.diffusionSteps, respacing).length;
 const scenes = loadNpz(scenesPath);
 const images = npzArray(scenes, 'image', '<f4');
@@ -40,7 +43,7 @@ const px = 3 * size * size;
 const nEmpty = Math.min(n, Number(nEmptyArg ?? n));
 const guidanceScale = guidanceArg ? Number(guidanceArg) : d.guidanceScale;
 if (!(guidanceScale >= 0)) throw new Error(`guidance ${guidanceArg} is not a number >= 0`);
-console.log(`${bundle.manifest.name}: ${n} scenes, ${d.sampler} ${steps} steps (${respacing}), guidance ${guidanceScale}`);
+console.log(`${bundle.manifest.name}: ${n} scenes, ${sampler} ${steps} steps (${respacing}, eta ${eta}), guidance ${guidanceScale}`);
 
 async function sampleAll(count: number, prompt: (i: number) => string, path: string): Promise<void> {
   const out = new Float32Array(count * px);
@@ -53,8 +56,8 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
       guidanceScale,
       steps,
       respacing,
-      sampler: d.sampler,
-      eta: d.eta,
+      sampler,
+      eta,
       seed: i,
     });
     out.set(result.baseImage, i * px);
@@ -65,6 +68,6 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
 
 await sampleAll(n, (i) => captions[i], outPath);
 // What was sampled, for the score step to record with its figures.
-writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler: d.sampler, respacing, steps, eta: d.eta, guidanceScale }));
+writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler, respacing, steps, eta, guidanceScale }));
 await sampleAll(nEmpty, () => '', emptyOutPath);
 await bundle.release();

@@ -1,0 +1,63 @@
+"""Which diffusion steps t a training batch sees, and the weights that keep the objective unchanged.
+
+With the noise MSE weighted by min(1/alpha_bar(t), 300), a sample at t = 960 has ~25x the gradient of one
+at t = 600: drawn uniformly, the few samples above t = 900 in a batch of 32 decide its gradient's direction
+(the weights' effective sample size is 11% of the batch), and the middle steps, where an object's shape
+forms, are drowned out in noise. The "gradient-norm" sampler draws t with probability proportional to the
+mean size of its recent samples' gradients on the model's output (w(t) x the root of their noise MSE) and
+weighs each sample by 1 / (T p(t)): the same expected loss and gradient, with the least variance an
+importance sampler of t can give (Improved DDPM's loss-second-moment sampler is this idea for the
+variational bound; on the hybrid loss it drew 40% of samples below t = 200, where the bound's t = 0 term
+and the noise MSE of faint noise are large but shape is long decided). Values are kept per bin of
+neighbouring steps (alike), so the history fills in ~60 steps instead of ~600.
+"""
+from __future__ import annotations
+
+import torch
+
+SAMPLERS = ("uniform", "gradient-norm")
+
+
+class TimestepSampler:
+    """Uniform until every bin has `history` values recorded, then by gradient size when so chosen."""
+
+    def __init__(self, kind: str, steps: int = 1000, bins: int = 100, history: int = 10,
+                 uniform_share: float = 0.001):
+        if kind not in SAMPLERS:
+            raise ValueError(f"unknown timestep sampler {kind!r}; one of {SAMPLERS}")
+        if steps % bins:
+            raise ValueError(f"{steps} steps do not split into {bins} bins")
+        self.kind, self.steps, self.bins, self.uniform_share = kind, steps, bins, uniform_share
+        self.losses = torch.zeros(bins, history, dtype=torch.float64)
+        self.counts = torch.zeros(bins, dtype=torch.long)
+
+    def probabilities(self) -> torch.Tensor:
+        """p(t) for every t, [steps]."""
+        uniform = torch.full((self.steps,), 1.0 / self.steps, dtype=torch.float64)
+        if self.kind == "uniform" or bool((self.counts < self.losses.shape[1]).any()):
+            return uniform
+        per_bin = self.losses.mean(dim=1)
+        p = per_bin.repeat_interleave(self.steps // self.bins)
+        p = p / p.sum()
+        return p * (1 - self.uniform_share) + uniform * self.uniform_share
+
+    def sample(self, n: int) -> tuple:
+        """(t int64 [n], weights float32 [n]) with E[weight x loss(t)] the mean loss over uniform t."""
+        p = self.probabilities()
+        t = torch.multinomial(p, n, replacement=True)
+        return t, (1.0 / (self.steps * p[t])).float()
+
+    def record(self, t: torch.Tensor, losses: torch.Tensor) -> None:
+        """Per-sample gradient sizes (w(t) x sqrt(noise MSE)) of the batch just trained, a ring buffer per bin."""
+        h = self.losses.shape[1]
+        for ti, li in zip(t.tolist(), losses.detach().double().tolist()):
+            b = ti * self.bins // self.steps
+            self.losses[b, self.counts[b] % h] = li
+            self.counts[b] += 1
+
+    def state_dict(self) -> dict:
+        return {"losses": self.losses.clone(), "counts": self.counts.clone()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.losses.copy_(state["losses"])
+        self.counts.copy_(state["counts"])
