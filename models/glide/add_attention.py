@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Dict
 
-from torch import nn
-
 from .model import GlideInpaint, create_model
 from .options import ModelOptions
 from .unet import AttentionBlock
@@ -59,10 +57,5 @@ def add_attention(model: GlideInpaint, attention_resolutions: str) -> GlideInpai
             raise ValueError(f"{old_name} -> {new_name}: shapes {tuple(old_state[old_name].shape)} and "
                              f"{tuple(state[new_name].shape)}")
         state[new_name] = old_state[old_name].clone()
-    grown.load_state_dict(state)
-    carried = set(carried_names(model, grown).values())
-    for name, module in grown.named_modules():  # new blocks add nothing yet, whatever create_model's init
-        if isinstance(module, AttentionBlock) and f"{name}.proj_out.weight" not in carried:
-            nn.init.zeros_(module.proj_out.weight)
-            nn.init.zeros_(module.proj_out.bias)
+    grown.load_state_dict(state)  # the new blocks keep create_model's zero proj_out: they add nothing yet
     return grown

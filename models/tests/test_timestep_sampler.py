@@ -6,9 +6,8 @@ from models.train.timestep_sampler import TimestepSampler
 
 def test_uniform_until_every_bin_has_its_history():
     s = TimestepSampler("gradient-norm", steps=100, bins=10, history=2)
-    s.record(torch.arange(0, 100, 10), torch.ones(10))  # one loss per bin: not yet
+    s.record(torch.arange(0, 100, 10), torch.ones(10))  # one value per bin: not yet
     assert torch.allclose(s.probabilities(), torch.full((100,), 0.01, dtype=torch.float64))
-    s.record(torch.arange(0, 100, 10), torch.ones(10))
 
 
 def test_steps_with_larger_losses_are_drawn_more_and_weighed_less_keeping_the_mean():

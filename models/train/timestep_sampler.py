@@ -28,36 +28,36 @@ class TimestepSampler:
         if steps % bins:
             raise ValueError(f"{steps} steps do not split into {bins} bins")
         self.kind, self.steps, self.bins, self.uniform_share = kind, steps, bins, uniform_share
-        self.losses = torch.zeros(bins, history, dtype=torch.float64)
+        self.sizes = torch.zeros(bins, history, dtype=torch.float64)
         self.counts = torch.zeros(bins, dtype=torch.long)
 
     def probabilities(self) -> torch.Tensor:
         """p(t) for every t, [steps]."""
         uniform = torch.full((self.steps,), 1.0 / self.steps, dtype=torch.float64)
-        if self.kind == "uniform" or bool((self.counts < self.losses.shape[1]).any()):
+        if self.kind == "uniform" or bool((self.counts < self.sizes.shape[1]).any()):
             return uniform
-        per_bin = self.losses.mean(dim=1)
+        per_bin = self.sizes.mean(dim=1)
         p = per_bin.repeat_interleave(self.steps // self.bins)
         p = p / p.sum()
         return p * (1 - self.uniform_share) + uniform * self.uniform_share
 
     def sample(self, n: int) -> tuple:
-        """(t int64 [n], weights float32 [n]) with E[weight x loss(t)] the mean loss over uniform t."""
+        """(t int64 [n], weights float32 [n]) with E[weight x f(t)] the mean of any f over uniform t."""
         p = self.probabilities()
         t = torch.multinomial(p, n, replacement=True)
         return t, (1.0 / (self.steps * p[t])).float()
 
-    def record(self, t: torch.Tensor, losses: torch.Tensor) -> None:
+    def record(self, t: torch.Tensor, sizes: torch.Tensor) -> None:
         """Per-sample gradient sizes (w(t) x sqrt(noise MSE)) of the batch just trained, a ring buffer per bin."""
-        h = self.losses.shape[1]
-        for ti, li in zip(t.tolist(), losses.detach().double().tolist()):
+        h = self.sizes.shape[1]
+        for ti, si in zip(t.tolist(), sizes.detach().double().tolist()):
             b = ti * self.bins // self.steps
-            self.losses[b, self.counts[b] % h] = li
+            self.sizes[b, self.counts[b] % h] = si
             self.counts[b] += 1
 
     def state_dict(self) -> dict:
-        return {"losses": self.losses.clone(), "counts": self.counts.clone()}
+        return {"sizes": self.sizes.clone(), "counts": self.counts.clone()}
 
     def load_state_dict(self, state: dict) -> None:
-        self.losses.copy_(state["losses"])
+        self.sizes.copy_(state["sizes"])
         self.counts.copy_(state["counts"])
