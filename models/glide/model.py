@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .options import ModelOptions
+from .schedule import alphas_cumprod
 from .text_transformer import LayerNorm, Transformer
 from .unet import UNet, timestep_embedding
 
@@ -37,6 +38,11 @@ class GlideInpaint(UNet):
         self.positional_embedding = nn.Parameter(torch.empty(o.text_ctx, o.xf_width))
         self.transformer_proj = nn.Linear(o.xf_width, o.num_channels * 4)
         self.padding_embedding = nn.Parameter(torch.empty(o.text_ctx, o.xf_width)) if o.xf_padding else None
+        if o.prediction == "v":
+            # Constants of the schedule, not weights: outside the state dict, which stays OpenAI's layout.
+            ac = torch.tensor(alphas_cumprod(o.noise_schedule, o.diffusion_steps), dtype=torch.float64)
+            self.register_buffer("sqrt_alphas_cumprod", ac.sqrt().float(), persistent=False)
+            self.register_buffer("sqrt_one_minus_alphas_cumprod", (1 - ac).sqrt().float(), persistent=False)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -73,7 +79,19 @@ class GlideInpaint(UNet):
                 raise ValueError("the upsampler needs low_res")
             parts.append(F.interpolate(low_res, size=x.shape[-2:], mode="bilinear", align_corners=False))
         emb = self.time_embed(timestep_embedding(timesteps, self.model_channels)) + xf_proj.to(x.dtype)
-        return self.run_unet(torch.cat(parts, dim=1), emb, xf_out)
+        out = self.run_unet(torch.cat(parts, dim=1), emb, xf_out)
+        if self.options.prediction == "v":
+            out = torch.cat([self.noise_from_v(x, timesteps, out[:, :3]), out[:, 3:]], dim=1)
+        return out
+
+    def noise_from_v(self, x: torch.Tensor, timesteps: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """eps = sqrt(1 - alpha_bar) x_t + sqrt(alpha_bar) v. Where the noise is nearly all of x_t (t > 600),
+        predicting eps asks the network to copy x_t to a precision that the division by sqrt(alpha_bar)
+        then magnifies into x0 (x16 at t = 960); predicting v asks for x0 itself there."""
+        t = timesteps.long()
+        a = self.sqrt_alphas_cumprod[t][:, None, None, None]
+        b = self.sqrt_one_minus_alphas_cumprod[t][:, None, None, None]
+        return b * x + a * v
 
     def forward(self, x: torch.Tensor, timesteps: torch.Tensor, tokens: torch.Tensor, mask: torch.Tensor,
                 inpaint_image: torch.Tensor, inpaint_mask: torch.Tensor,

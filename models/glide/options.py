@@ -7,6 +7,8 @@ from typing import Any, Dict, Tuple
 # GLIDE's channel multipliers when none are given, by image size.
 DEFAULT_CHANNEL_MULT = {256: (1, 1, 2, 2, 4, 4), 128: (1, 1, 2, 3, 4), 64: (1, 2, 3, 4), 32: (1, 2, 2)}
 
+PREDICTIONS = ("eps", "v")
+
 
 @dataclass
 class ModelOptions:
@@ -34,6 +36,10 @@ class ModelOptions:
     cache_text_emb: bool = False
     inpaint: bool = True
     super_res: bool = False
+    # What the UNet's first three output channels predict. OpenAI's models predict the noise ("eps"). Ours
+    # predict v = sqrt(alpha_bar) eps - sqrt(1 - alpha_bar) x0, which `denoise` turns into the noise, so
+    # graphs and engine see the same output either way. Not an OpenAI option: their dicts leave it out.
+    prediction: str = "eps"
 
     @classmethod
     def from_dict(cls, d: Dict[str, Any]) -> "ModelOptions":
@@ -41,7 +47,10 @@ class ModelOptions:
         unknown = set(d) - known
         if unknown:
             raise ValueError(f"unknown model options: {sorted(unknown)}")
-        return cls(**d)
+        options = cls(**d)
+        if options.prediction not in PREDICTIONS:
+            raise ValueError(f"prediction must be one of {PREDICTIONS}, not {options.prediction!r}")
+        return options
 
     def to_dict(self) -> Dict[str, Any]:
         return asdict(self)

@@ -16,20 +16,12 @@ import math
 import numpy as np
 import torch
 
-
-def cosine_betas(steps: int, max_beta: float = 0.999) -> np.ndarray:
-    f = lambda t: math.cos((t + 0.008) / 1.008 * math.pi / 2) ** 2  # noqa: E731
-    return np.array([min(1 - f((i + 1) / steps) / f(i / steps), max_beta) for i in range(steps)])
-
-
-def linear_betas(steps: int) -> np.ndarray:
-    scale = 1000 / steps
-    return np.linspace(scale * 0.0001, scale * 0.02, steps, dtype=np.float64)
+from models.glide.schedule import betas_for
 
 
 class DiffusionLoss:
     def __init__(self, schedule: str = "squaredcos_cap_v2", steps: int = 1000):
-        betas = cosine_betas(steps) if schedule == "squaredcos_cap_v2" else linear_betas(steps)
+        betas = betas_for(schedule, steps)
         alphas_cumprod = np.cumprod(1.0 - betas)
         prev = np.append(1.0, alphas_cumprod[:-1])
         post_var = betas * (1.0 - prev) / (1.0 - alphas_cumprod)

@@ -64,7 +64,8 @@ def main() -> None:
     for entry in log:
         knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
                  "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
-                 "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform")}
+                 "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform"),
+                 "prediction": entry.get("prediction", "eps")}
         if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
             phases.append({**knobs, "fromStep": entry["step"] - 10})
         phases[-1]["toStep"] = entry["step"]
@@ -78,6 +79,9 @@ def main() -> None:
             if grown_from != state["options"]["attention_resolutions"]:
                 phases[0]["startedFrom"] += (f"; attention at {grown_from} px grown to "
                                              f"{state['options']['attention_resolutions']} px, new blocks starting as the identity")
+            if before.get("prediction", "eps") != state["options"].get("prediction", "eps"):
+                phases[0]["startedFrom"] += (f"; the output switched from predicting {before.get('prediction', 'eps')} "
+                                             f"to {state['options']['prediction']}")
         phases = before["training"].get("objectivePhases", []) + phases
     provenance = {
         "source": "trained by models/train/train.py on models/train/dataset.py",
