@@ -1,5 +1,4 @@
 """prediction = "v": the UNet predicts v and denoise hands out the noise, so graphs and engine are unchanged."""
-import numpy as np
 import pytest
 import torch
 

@@ -79,8 +79,9 @@ def main() -> None:
             if grown_from != state["options"]["attention_resolutions"]:
                 phases[0]["startedFrom"] += (f"; attention at {grown_from} px grown to "
                                              f"{state['options']['attention_resolutions']} px, new blocks starting as the identity")
-            if before.get("prediction", "eps") != state["options"].get("prediction", "eps"):
-                phases[0]["startedFrom"] += (f"; the output switched from predicting {before.get('prediction', 'eps')} "
+            predicted = before.get("prediction", "eps")
+            if predicted != state["options"].get("prediction", "eps"):
+                phases[0]["startedFrom"] += (f"; the output switched from predicting {predicted} "
                                              f"to {state['options']['prediction']}")
         phases = before["training"].get("objectivePhases", []) + phases
     provenance = {

@@ -115,7 +115,7 @@ def main() -> None:
     origin_path = args.run / "origin.json"  # the bundle a run started from: export_default reads its phases
     if not ckpt_path.exists() and args.init_from_bundle:
         bundle = json.loads((args.init_from_bundle / "bundle.json").read_text())
-        trained_options = {"prediction": "eps", **bundle["stages"]["base"]["modelOptions"]}
+        trained_options = ModelOptions.from_dict(bundle["stages"]["base"]["modelOptions"]).to_dict()  # with defaults
         wanted = options.to_dict()
         if {**trained_options, **{k: wanted[k] for k in GROWABLE_OPTIONS}} != wanted:
             raise SystemExit(f"{args.init_from_bundle} was trained with other model options than DEFAULT_MODEL")
