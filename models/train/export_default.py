@@ -33,6 +33,36 @@ LICENSE = {
 }
 
 
+def trained_log(path: Path, checkpoint_step: int) -> list:
+    """The log lines of the steps in the checkpoint's weights, each step once."""
+    log = []
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        if entry["step"] > checkpoint_step:  # logged after the checkpoint was written: not in these weights
+            continue
+        while log and log[-1]["step"] >= entry["step"]:  # a run killed after its last checkpoint: retrained
+            log.pop()
+        log.append(entry)
+    return log
+
+
+def objective_phases(log: list) -> list:
+    """Runs of steps trained with the same objective knobs (log lines written before a knob existed: its
+    neutral value), each with its knobs, fromStep and toStep."""
+    phases = []
+    for entry in log:
+        knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
+                 "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
+                 "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform"),
+                 "prediction": entry.get("prediction", "eps")}
+        if entry.get("cooldown"):  # [from, to]: the learning rate falls from --lr over those steps
+            knobs["lrCooldown"] = entry["cooldown"]
+        if not phases or any(phases[-1].get(k) != knobs.get(k) for k in {*knobs, "lrCooldown"}):
+            phases.append({**knobs, "fromStep": entry["step"] - 10})
+        phases[-1]["toStep"] = entry["step"]
+    return phases
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("run", type=Path)
@@ -50,25 +80,8 @@ def main() -> None:
     graphs = export_stage(model, tmp, "base")
     for g in graphs.values():
         store_weights_as_fp16(tmp / g)
-    log = []
-    for line in (args.run / "log.jsonl").read_text().splitlines():
-        entry = json.loads(line)
-        if entry["step"] > state["step"]:  # logged after the checkpoint was written: not in these weights
-            continue
-        while log and log[-1]["step"] >= entry["step"]:  # a run killed after its last checkpoint: retrained
-            log.pop()
-        log.append(entry)
-    # Runs of steps trained with the same objective knobs (log lines written before a knob existed: its
-    # neutral value).
-    phases = []
-    for entry in log:
-        knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
-                 "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
-                 "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform"),
-                 "prediction": entry.get("prediction", "eps")}
-        if not phases or any(phases[-1][k] != v for k, v in knobs.items()):
-            phases.append({**knobs, "fromStep": entry["step"] - 10})
-        phases[-1]["toStep"] = entry["step"]
+    log = trained_log(args.run / "log.jsonl", state["step"])
+    phases = objective_phases(log)
     origin = args.run / "origin.json"  # written by train.py --init-from-bundle
     if origin.exists():
         before = json.loads(origin.read_text())

@@ -41,6 +41,10 @@ DEFAULT_MODEL = dict(
 # (prediction) from its weights.
 GROWABLE_OPTIONS = ("attention_resolutions", "prediction")
 
+# The cool-down's last learning rate, as a fraction of --lr: the loss falls while the rate does (a
+# warmup-stable-decay schedule), and a floor above 0 keeps the last steps doing something.
+COOLDOWN_FLOOR = 0.05
+
 # Loss weight of pixels the model is given (they are re-imposed when sampling, so matter less).
 KNOWN_REGION_WEIGHT = 0.1
 
@@ -61,6 +65,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=3e-4)
     p.add_argument("--ema", type=float, default=0.995)
+    p.add_argument("--cooldown", type=int, nargs=2, metavar=("FROM", "TO"),
+                   help="lower the learning rate linearly from step FROM to COOLDOWN_FLOOR of it at step TO (and after)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--save-every", type=int, default=25)
     # 300 = 1/alpha_bar at t = 960, the first step "ddim25" samples: up to there x0 errors weigh as at mid noise
@@ -85,6 +91,18 @@ def save_checkpoint(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
     os.replace(tmp, path)
+
+
+def lr_factor(step: int, warmup_from: int, cooldown=None) -> float:
+    """The learning rate's multiple at `step`: a 100-step warm-up from `warmup_from`, then 1, then, with
+    cooldown = (FROM, TO), a linear fall to COOLDOWN_FLOOR at TO. A pure function of the step, so a
+    resumed run continues the same schedule."""
+    factor = min(1.0, (step - warmup_from + 1) / 100)
+    if cooldown:
+        start, end = cooldown
+        done = min(1.0, max(0.0, (step - start) / max(1, end - start)))
+        factor *= 1.0 - (1.0 - COOLDOWN_FLOOR) * done
+    return factor
 
 
 def make_optimizer(model: torch.nn.Module, lr: float, text_lr_mult: float) -> torch.optim.AdamW:
@@ -187,8 +205,8 @@ def main() -> None:
         terms = loss_fn.losses(out, x0, x_t, t, noise, weight, args.eps_weight_cap)
         loss = (terms["loss"] * t_weight).mean()
         t_sampler.record(t, terms["mse_weight"] * terms["mse"].detach().sqrt())
-        for g in opt.param_groups:  # short warm-up
-            g["lr"] = g["base_lr"] * min(1.0, (step - warmup_from + 1) / 100)
+        for g in opt.param_groups:
+            g["lr"] = g["base_lr"] * lr_factor(step, warmup_from, args.cooldown)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -206,6 +224,7 @@ def main() -> None:
                      "eps_weight_cap": args.eps_weight_cap, "object_weight": args.object_weight,
                      "text_lr_mult": args.text_lr_mult, "lr": args.lr, "attention": options.attention_resolutions,
                      "t_sampler": args.t_sampler, "prediction": options.prediction,
+                     **({"cooldown": args.cooldown} if args.cooldown else {}),
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
             log.write(json.dumps(entry) + "\n")
             log.flush()
