@@ -10,6 +10,7 @@
      own background there, is the prompt's colour (chance: 1 in 10);
    - shape adherence: our shape classifier (shape_classifier.py) names the prompt's shape (chance: 1 in 8);
    - the same two with the empty prompt (should be near chance);
+   - both per object size, and which shapes are drawn as which (shape_confusion);
    - seam score: gradient energy on the mask border / the image's own gradient energy (1 = invisible).
 """
 from __future__ import annotations
@@ -42,6 +43,13 @@ def colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.n
         near_bg = np.linalg.norm(bg - rgb, axis=-1) < COLOUR_RADIUS
         gains.append(((near_gen & hole).sum(axis=(1, 2)) - (near_bg & hole).sum(axis=(1, 2))))
     return np.stack(gains, axis=1).argmax(axis=1)
+
+
+def shape_confusion(true_id: np.ndarray, predicted_id: np.ndarray) -> dict:
+    """Which shapes the model draws as which: per prompted shape, the classifier's verdicts and their counts."""
+    return {name: {dataset.SHAPES[b]: int(c) for b, c in
+                   enumerate(np.bincount(predicted_id[true_id == a], minlength=len(dataset.SHAPES))) if c}
+            for a, name in enumerate(dataset.SHAPES)}
 
 
 def gradient_energy(rgb: np.ndarray) -> np.ndarray:
@@ -90,7 +98,8 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
     classifier = shape_classifier.load_or_train()
     m = len(gen_empty)
     colour_ok = colour_predictions(gen, bg, keep) == colour_id
-    shape_ok = shape_classifier.predict(classifier, gen, keep) == shape_id
+    shape_pred = shape_classifier.predict(classifier, gen, keep)
+    shape_ok = shape_pred == shape_id
     settings = generated_path.with_suffix(".settings.json")
     results = {
         "scenes": n,
@@ -111,6 +120,7 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
         for k, name in enumerate(dataset.SIZES):
             results[f"colour_adherence_{name}"] = float(colour_ok[size_id == k].mean())
             results[f"shape_adherence_{name}"] = float(shape_ok[size_id == k].mean())
+    results["shape_confusion"] = shape_confusion(shape_id, shape_pred)
     write_grid(grid_path, {**scenes, "caption": list(scenes["caption"])}, gen, gen_empty)
     return results
 

@@ -1,0 +1,33 @@
+"""The evaluation's measures, on held-out scenes whose answers are known."""
+import numpy as np
+
+from models.train import dataset, evaluate
+
+
+def test_colour_of_the_true_scene_is_the_prompts_and_of_the_background_is_not():
+    b = dataset.heldout_batch(40)
+    predicted = evaluate.colour_predictions(b["image"], b["background"], b["mask"])
+    assert (predicted == b["colour_id"]).mean() >= 0.95
+    # The background itself gains no pixels of any colour: argmax falls on colour 0 for every scene.
+    unchanged = evaluate.colour_predictions(b["background"], b["background"], b["mask"])
+    assert (unchanged == b["colour_id"]).mean() <= 0.2
+
+
+def test_seam_score_is_about_one_for_true_scenes_and_large_for_a_hole_of_flat_grey():
+    b = dataset.heldout_batch(40)
+    true = np.median(evaluate.seam_scores(b["image"], b["mask"]))
+    grey = b["image"] * b["mask"]  # the hole filled with 0 (mid grey)
+    pasted = np.median(evaluate.seam_scores(grey, b["mask"]))
+    assert 0.5 < true < 1.6
+    assert pasted > 2 * true
+
+
+def test_shape_confusion_counts_each_prompted_shape_by_verdict():
+    true = np.array([0, 0, 5, 5, 5, 3])
+    predicted = np.array([0, 0, 0, 0, 5, 6])
+    c = evaluate.shape_confusion(true, predicted)
+    assert list(c) == dataset.SHAPES
+    assert c["circle"] == {"circle": 2}
+    assert c["heart"] == {"circle": 2, "heart": 1}
+    assert c["star"] == {"cross": 1}
+    assert c["square"] == {}
