@@ -11,5 +11,7 @@ out=${EVAL_OUT:-.work/eval}  # another folder per setting keeps earlier results
 mkdir -p "$out"
 /usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n"
 npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty" $guidance
-/usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png"
-echo "grid: $out/grid.png (captions in $out/grid.txt)"
+/usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png" \
+  > "$out/results.json"
+cat "$out/results.json"
+echo "results: $out/results.json (export_default --eval records them); grid: $out/grid.png (captions in $out/grid.txt)"
