@@ -1,11 +1,16 @@
 """The evaluation's measures, on held-out scenes whose answers are known."""
 import numpy as np
+import pytest
 
 from models.train import dataset, evaluate
 
 
-def test_colour_of_the_true_scene_is_the_prompts_and_of_the_background_is_not():
-    b = dataset.heldout_batch(40)
+@pytest.fixture(scope="module")
+def b():
+    return dataset.heldout_batch(40)
+
+
+def test_colour_of_the_true_scene_is_the_prompts_and_of_the_background_is_not(b):
     predicted = evaluate.colour_predictions(b["image"], b["background"], b["mask"])
     assert (predicted == b["colour_id"]).mean() >= 0.95
     # The background itself gains no pixels of any colour: argmax falls on colour 0 for every scene.
@@ -13,8 +18,7 @@ def test_colour_of_the_true_scene_is_the_prompts_and_of_the_background_is_not():
     assert (unchanged == b["colour_id"]).mean() <= 0.2
 
 
-def test_seam_score_is_about_one_for_true_scenes_and_large_for_a_hole_of_flat_grey():
-    b = dataset.heldout_batch(40)
+def test_seam_score_is_about_one_for_true_scenes_and_large_for_a_hole_of_flat_grey(b):
     true = np.median(evaluate.seam_scores(b["image"], b["mask"]))
     grey = b["image"] * b["mask"]  # the hole filled with 0 (mid grey)
     pasted = np.median(evaluate.seam_scores(grey, b["mask"]))

@@ -49,7 +49,7 @@ def trained_log(path: Path, checkpoint_step: int) -> list:
 def objective_phases(log: list) -> list:
     """Runs of steps trained with the same objective knobs (log lines written before a knob existed: its
     neutral value), each with its knobs, fromStep and toStep."""
-    phases = []
+    phases, last = [], None
     for entry in log:
         knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
                  "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
@@ -57,8 +57,9 @@ def objective_phases(log: list) -> list:
                  "prediction": entry.get("prediction", "eps")}
         if entry.get("cooldown"):  # [from, to]: the learning rate falls from --lr over those steps
             knobs["lrCooldown"] = entry["cooldown"]
-        if not phases or any(phases[-1].get(k) != knobs.get(k) for k in {*knobs, "lrCooldown"}):
+        if knobs != last:
             phases.append({**knobs, "fromStep": entry["step"] - 10})
+            last = knobs
         phases[-1]["toStep"] = entry["step"]
     return phases
 
