@@ -156,8 +156,11 @@ test('cancel mid-run stops within a step or two; a second edit meanwhile is busy
   });
   // One edit at a time.
   const second = edit({ seed: 10 });
-  await assert.rejects(second.done, (e: unknown) => e instanceof EngineError && e.code === 'busy');
-  await assert.rejects(run.done, EditCancelledError);
+  // Both are held at once, so neither can reject unobserved while the other is awaited.
+  await Promise.all([
+    assert.rejects(second.done, (e: unknown) => e instanceof EngineError && e.code === 'busy'),
+    assert.rejects(run.done, EditCancelledError),
+  ]);
   assert.ok(steps.length - cancelledAt <= 1, `${steps.length - cancelledAt} steps reported after cancel`);
   const again = await edit({ seed: 9, steps: 2 }).done;
   assert.equal(again.candidates.length, 1);
