@@ -41,3 +41,15 @@ def test_export_records_the_cooldown_as_its_own_phase(tmp_path):
     assert [(p["fromStep"], p["toStep"]) for p in phases] == [(0, 30), (30, 60)]
     assert "lrCooldown" not in phases[0] and phases[1]["lrCooldown"] == [30, 60]
     assert phases[1]["prediction"] == "v" and phases[1]["lr"] == 3e-4
+
+
+def test_export_records_a_change_of_no_object_share_as_its_own_phase(tmp_path):
+    base = {"eps_weight_cap": 300.0, "object_weight": 0.0, "text_lr_mult": 5.0, "lr": 3e-4, "attention": "16,8",
+            "t_sampler": "gradient-norm", "prediction": "v"}
+    lines = [{**base, "step": s} for s in (10, 20)]  # written before the knob was logged: the default share
+    lines += [{**base, "step": s, "p_no_object": 0.1} for s in (30, 40)]
+    lines += [{**base, "step": s, "p_no_object": 0.3} for s in (50, 60)]
+    log_path = tmp_path / "log.jsonl"
+    log_path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    phases = objective_phases(trained_log(log_path, checkpoint_step=60))
+    assert [(p["fromStep"], p["toStep"], p["pNoObject"]) for p in phases] == [(0, 40, 0.1), (40, 60, 0.3)]

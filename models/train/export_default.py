@@ -54,7 +54,7 @@ def objective_phases(log: list) -> list:
         knobs = {"epsWeightCap": entry.get("eps_weight_cap", 1.0), "objectWeight": entry.get("object_weight", 0.0),
                  "textLrMult": entry.get("text_lr_mult", 1.0), "lr": entry.get("lr", 3e-4),
                  "attentionResolutions": entry.get("attention", "8"), "tSampler": entry.get("t_sampler", "uniform"),
-                 "prediction": entry.get("prediction", "eps")}
+                 "prediction": entry.get("prediction", "eps"), "pNoObject": entry.get("p_no_object", 0.1)}
         if entry.get("cooldown"):  # [from, to]: the learning rate falls from --lr over those steps
             knobs["lrCooldown"] = entry["cooldown"]
         if knobs != last:

@@ -77,6 +77,9 @@ def parse_args() -> argparse.Namespace:
                    help="cap of the high-noise weight min(1/alpha_bar, cap) on the noise MSE; 1 = plain MSE")
     p.add_argument("--object-weight", type=float, default=0.0,
                    help="extra loss weight on the object's pixels (1 + this x coverage); biased, see above")
+    p.add_argument("--p-no-object", type=float, default=dataset.P_NO_OBJECT,
+                   help="fraction of samples with no object in the hole (caption \"\"): they teach continuing the "
+                        "context, which decides how a hole's background blends in")
     p.add_argument("--text-lr-mult", type=float, default=5.0, help="learning-rate multiple of the text path")
     # The default model's run draws t by gradient size from step 12,400; the default keeps a plain rerun on it.
     p.add_argument("--t-sampler", choices=SAMPLERS, default="gradient-norm",
@@ -193,7 +196,7 @@ def main() -> None:
     recent = []
     model.train()
     while step < args.max_steps and time.time() - start < args.minutes * 60:
-        batch = dataset.sample_batch(rng, args.batch, split="train")
+        batch = dataset.sample_batch(rng, args.batch, split="train", p_no_object=args.p_no_object)
         x0 = torch.from_numpy(batch["image"])
         keep = torch.from_numpy(batch["mask"])
         tok = torch.from_numpy(np.stack([tokens[c][0] for c in batch["caption"]]))
@@ -224,7 +227,7 @@ def main() -> None:
             recent.clear()
             entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5),
                      "eps_weight_cap": args.eps_weight_cap, "object_weight": args.object_weight,
-                     "text_lr_mult": args.text_lr_mult, "lr": args.lr, "attention": options.attention_resolutions,
+                     "text_lr_mult": args.text_lr_mult, "lr": args.lr, "p_no_object": args.p_no_object, "attention": options.attention_resolutions,
                      "t_sampler": args.t_sampler, "prediction": options.prediction,
                      **({"cooldown": args.cooldown} if args.cooldown else {}),
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
