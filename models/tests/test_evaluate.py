@@ -18,6 +18,22 @@ def test_colour_of_the_true_scene_is_the_prompts_and_of_the_background_is_not(b)
     assert (unchanged == b["colour_id"]).mean() <= 0.2
 
 
+def test_drawn_colour_names_what_was_drawn_and_ignores_a_refill_that_drifted(b):
+    assert (evaluate.drawn_colour_predictions(b["image"], b["background"], b["mask"]) == b["colour_id"]).mean() >= 0.95
+    assert (evaluate.drawn_colour_predictions(b["background"], b["background"], b["mask"]) == -1).all()
+    # The object repainted in the next named colour: the drawn colour follows the paint.
+    k = len(dataset.COLOUR_NAMES)
+    other = (b["colour_id"] + 1) % k
+    rgb = np.array([dataset.COLOURS[dataset.COLOUR_NAMES[c]] for c in other], np.float32)[:, :, None, None] / 127.5 - 1
+    obj = np.abs(b["image"] - b["background"]).sum(axis=1, keepdims=True) > 1e-3
+    repainted = np.where(obj, rgb, b["image"])
+    assert (evaluate.drawn_colour_predictions(repainted, b["background"], b["mask"]) == other).mean() >= 0.9
+    # The hole's background shifted by 20 levels: colour_predictions may call that a colour, this does not.
+    hole = b["mask"] < 0.5
+    drifted = np.clip(np.where(hole & ~obj, b["background"] + 40 / 255, b["image"]), -1, 1)
+    assert (evaluate.drawn_colour_predictions(drifted, b["background"], b["mask"]) == b["colour_id"]).mean() >= 0.95
+
+
 def test_seam_score_is_about_one_for_true_scenes_and_large_for_a_hole_of_flat_grey(b):
     true = np.median(evaluate.seam_scores(b["image"], b["mask"]))
     grey = b["image"] * b["mask"]  # the hole filled with 0 (mid grey)

@@ -7,7 +7,9 @@
    with their captions and again with the empty prompt.
 3. `score <scenes.npz> <generated.npy> <generated-empty.npy> <grid.png>`: prints
    - colour adherence: the named colour that gained most pixels inside the mask, relative to the scene's
-     own background there, is the prompt's colour (chance: 1 in 10);
+     own background there, is the prompt's colour (chance: 1 in 10); the target figure;
+   - drawn colour (a diagnostic): the same counted only over pixels that moved far from the background,
+     i.e. the colour of what was drawn, so a colour miss can be told apart from a refill that drifted;
    - shape adherence: our shape classifier (shape_classifier.py) names the prompt's shape (chance: 1 in 8);
    - the same two with the empty prompt (should be near chance);
    - both per object size, and which shapes are drawn as which (shape_confusion);
@@ -25,6 +27,9 @@ from PIL import Image
 from models.train import dataset, shape_classifier
 
 COLOUR_RADIUS = 60.0  # RGB distance within which a pixel counts as a named colour
+# A pixel moved at least this far from the scene's background is new content, not a drifted refill. The
+# data set keeps an object's colour MIN_CONTRAST (70) from the background under it.
+DRAWN_CHANGE = 60.0
 
 
 def to_rgb(x: np.ndarray) -> np.ndarray:
@@ -43,6 +48,19 @@ def colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.n
         near_bg = np.linalg.norm(bg - rgb, axis=-1) < COLOUR_RADIUS
         gains.append(((near_gen & hole).sum(axis=(1, 2)) - (near_bg & hole).sum(axis=(1, 2))))
     return np.stack(gains, axis=1).argmax(axis=1)
+
+
+def drawn_colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Per scene, the named colour most of the generated region's new pixels (> DRAWN_CHANGE from the
+    background) lie near; -1 where no new pixel is near any named colour. A diagnostic beside
+    colour_predictions: a scene that fails there but passes here drew the prompt's colour and lost it to
+    a refill whose whole area shifted a little (e.g. a flat sky refilled 10 levels lighter)."""
+    gen, bg = to_rgb(generated), to_rgb(background)
+    new = (keep[:, 0] < 0.5) & (np.linalg.norm(gen - bg, axis=-1) > DRAWN_CHANGE)
+    table = np.array([dataset.COLOURS[c] for c in dataset.COLOUR_NAMES], np.float64)
+    counts = np.stack([((np.linalg.norm(gen - rgb, axis=-1) < COLOUR_RADIUS) & new).sum(axis=(1, 2)) for rgb in table],
+                      axis=1)
+    return np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
 
 
 def shape_confusion(true_id: np.ndarray, predicted_id: np.ndarray) -> dict:
@@ -98,6 +116,7 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
     classifier = shape_classifier.load_or_train()
     m = len(gen_empty)
     colour_ok = colour_predictions(gen, bg, keep) == colour_id
+    drawn_ok = drawn_colour_predictions(gen, bg, keep) == colour_id
     shape_pred = shape_classifier.predict(classifier, gen, keep)
     shape_ok = shape_pred == shape_id
     settings = generated_path.with_suffix(".settings.json")
@@ -107,6 +126,10 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
         "colour_adherence": float(colour_ok.mean()),
         "shape_adherence": float(shape_ok.mean()),
         "empty_prompt_colour_match": float((colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
+        "drawn_colour_adherence": float(drawn_ok.mean()),
+        "colour_misses_with_the_prompts_colour_drawn": int((~colour_ok & drawn_ok).sum()),
+        "empty_prompt_drawn_colour_match": float(
+            (drawn_colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
         "empty_prompt_shape_match": float((shape_classifier.predict(classifier, gen_empty, keep[:m]) == shape_id[:m]).mean()),
         "chance_colour": 1 / len(dataset.COLOUR_NAMES),
         "chance_shape": 1 / len(dataset.SHAPES),
