@@ -22,8 +22,10 @@ REPO = Path(__file__).resolve().parents[2]
 # (stride 40: t = 960, 920, ..., 0) rather than the reference's "25" (t = 999, 958, ...): at t = 999 the
 # x0 implied by a small model's noise prediction is off by ~1 (divided by sqrt(alpha_bar) = 5e-5), and
 # that clipped guess seeds the hole's colours; held-out colour adherence 80.0% with "25", 92.9% with
-# "ddim25" (step 8,500, guidance 4).
-DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 0.0, "baseRespacing": "ddim25"}
+# "ddim25" (step 8,500, guidance 4). eta 1 (fresh seeded noise each step) rather than 0: on 480 held-out
+# scenes at 24,400 steps the seam score falls from 1.91 to 1.55 (true scenes 0.97) at the same colour and
+# shape adherence (92.5% / 87.3% against 92.9% / 87.3%; eta 0.5: 93.8% / 86.7%, seam 1.73).
+DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 1.0, "baseRespacing": "ddim25"}
 
 LICENSE = {
     "name": "MIT",
