@@ -37,17 +37,18 @@ def to_rgb(x: np.ndarray) -> np.ndarray:
     return (np.clip(x, -1, 1).transpose(0, 2, 3, 1) + 1) * 127.5
 
 
+def named_colour_counts(rgb: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """[N,K]: per image, the pixels of `where` ([N,H,W] bool) within COLOUR_RADIUS of each named colour."""
+    table = np.array([dataset.COLOURS[c] for c in dataset.COLOUR_NAMES], np.float64)  # [K,3]
+    return np.stack([((np.linalg.norm(rgb - c, axis=-1) < COLOUR_RADIUS) & where).sum(axis=(1, 2)) for c in table],
+                    axis=1)
+
+
 def colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Per scene, the named colour whose pixel count inside the generated region grew most."""
-    gen, bg = to_rgb(generated), to_rgb(background)
     hole = keep[:, 0] < 0.5
-    table = np.array([dataset.COLOURS[c] for c in dataset.COLOUR_NAMES], np.float64)  # [K,3]
-    gains = []
-    for rgb in table:
-        near_gen = np.linalg.norm(gen - rgb, axis=-1) < COLOUR_RADIUS
-        near_bg = np.linalg.norm(bg - rgb, axis=-1) < COLOUR_RADIUS
-        gains.append(((near_gen & hole).sum(axis=(1, 2)) - (near_bg & hole).sum(axis=(1, 2))))
-    return np.stack(gains, axis=1).argmax(axis=1)
+    gains = named_colour_counts(to_rgb(generated), hole) - named_colour_counts(to_rgb(background), hole)
+    return gains.argmax(axis=1)
 
 
 def drawn_colour_predictions(generated: np.ndarray, background: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -57,9 +58,7 @@ def drawn_colour_predictions(generated: np.ndarray, background: np.ndarray, keep
     a refill whose whole area shifted a little (e.g. a flat sky refilled 10 levels lighter)."""
     gen, bg = to_rgb(generated), to_rgb(background)
     new = (keep[:, 0] < 0.5) & (np.linalg.norm(gen - bg, axis=-1) > DRAWN_CHANGE)
-    table = np.array([dataset.COLOURS[c] for c in dataset.COLOUR_NAMES], np.float64)
-    counts = np.stack([((np.linalg.norm(gen - rgb, axis=-1) < COLOUR_RADIUS) & new).sum(axis=(1, 2)) for rgb in table],
-                      axis=1)
+    counts = named_colour_counts(gen, new)
     return np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
 
 

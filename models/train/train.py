@@ -227,7 +227,8 @@ def main() -> None:
             recent.clear()
             entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5),
                      "eps_weight_cap": args.eps_weight_cap, "object_weight": args.object_weight,
-                     "text_lr_mult": args.text_lr_mult, "lr": args.lr, "p_no_object": args.p_no_object, "attention": options.attention_resolutions,
+                     "text_lr_mult": args.text_lr_mult, "lr": args.lr, "p_no_object": args.p_no_object,
+                     "attention": options.attention_resolutions,
                      "t_sampler": args.t_sampler, "prediction": options.prediction,
                      **({"cooldown": args.cooldown} if args.cooldown else {}),
                      "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
