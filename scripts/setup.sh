@@ -3,9 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Python model tooling (Debian's torch 1.13 on CPU; skimage and gnome-backgrounds give the training photos), OpenBLAS so torch's GEMMs are not the reference BLAS,
+# Python model tooling (Debian's torch 1.13 on CPU; skimage, gnome-backgrounds and plasma-workspace-wallpapers give the training photos), OpenBLAS so torch's GEMMs are not the reference BLAS,
 # and Debian's Chromium for the browser tests of serve mode.
-debs=(python3-torch python3-numpy python3-onnx python3-pytest python3-pil python3-skimage gnome-backgrounds libopenblas0-pthread chromium)
+debs=(python3-torch python3-numpy python3-onnx python3-pytest python3-pil python3-skimage gnome-backgrounds plasma-workspace-wallpapers libopenblas0-pthread chromium)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

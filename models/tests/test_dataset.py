@@ -166,6 +166,23 @@ def test_heldout_split_disjoint_from_train(batch):
         assert any(hb["background_source"])
 
 
+def test_plasma_photographs_all_train_and_the_heldout_files_stay_the_same():
+    from models.train.backgrounds import PLASMA_DIR, _photo_path, photo_split
+
+    plasma = [(g, f) for s, g, f, _ in PHOTO_FILES if s == "plasma-workspace-wallpapers"]
+    assert len(plasma) == 13
+    assert all(photo_split("plasma-workspace-wallpapers", g) == "train" for g, _ in plasma)
+    held = [f for s, g, f, _ in PHOTO_FILES if photo_split(s, g) == "heldout"]
+    # Every evaluation since step 0 ran on these six: a new source must not move them.
+    assert sorted(held) == ["coffee.png", "coins.png", "gravel.png", "rocket.jpg", "wood-d.webp", "wood-l.webp"]
+    if PLASMA_DIR.is_dir():  # scripts/setup.sh installs the package
+        missing = [f for _, f in plasma if not _photo_path("plasma-workspace-wallpapers", f).is_file()]
+        assert not missing, missing
+        assert {f for _, f in plasma} <= {n for n, _ in photo_files("train")}
+    else:  # pragma: no cover
+        print(f"{PLASMA_DIR} is missing: plasma-workspace-wallpapers is not installed, its photographs are not checked")
+
+
 def test_heldout_scenes():
     scenes = heldout_scenes(240)
     assert len(scenes) == 240

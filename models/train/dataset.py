@@ -8,7 +8,7 @@ one named object ("a large yellow star") inside the region to generate, the keep
   and `SIZES` (small / medium / large; medium has no word in the caption), antialiased from signed
   distance functions at random position, size within the size's range, and rotation (see shapes.py).
 * Backgrounds: solid colours, linear and radial gradients, multi-octave value noise and random crops of
-  the photographs in gnome-backgrounds and python3-skimage; sources and licences are in
+  the photographs in gnome-backgrounds, plasma-workspace-wallpapers and python3-skimage; sources and licences are in
   `BACKGROUND_SOURCES` (backgrounds.py). A background is redrawn (up to 6 times) when its mean colour
   under the object is too close to the object's colour.
 * Masks: loose boxes, larger rectangles, ellipse unions, noise blobs and brush scribbles, all covering

@@ -31,7 +31,8 @@ LICENSE = {
     "name": "MIT",
     "text": "Weights trained by this project from scratch on procedurally generated scenes; MIT like the "
             "code. Photo backgrounds came from Debian's gnome-backgrounds (GPL-2+, Adwaita images "
-            "CC BY-SA 3.0) and python3-skimage sample images (public domain / CC0 / no known restrictions).",
+            "CC BY-SA 3.0), python3-skimage sample images (public domain / CC0 / no known restrictions) and, from "
+            "step 24,400, plasma-workspace-wallpapers' photographs (GPL-2+; LGPL-3, MilkyWay and Volna CC BY-SA 4.0).",
 }
 
 
