@@ -144,12 +144,13 @@ def photo_split(source: str, group: str) -> str:
     return "heldout" if group in HELDOUT_GROUPS.get(source, ()) else "train"
 
 
+_PACKAGE_DIRS = {"gnome-backgrounds": GNOME_DIR, "plasma-workspace-wallpapers": PLASMA_DIR}
+
+
 def _photo_path(source: str, fname: str) -> Optional[Path]:
-    if source == "gnome-backgrounds":
-        return GNOME_DIR / fname
-    if source == "plasma-workspace-wallpapers":
-        return PLASMA_DIR / fname
-    d = _skimage_data_dir()
+    if source in _PACKAGE_DIRS:
+        return _PACKAGE_DIRS[source] / fname
+    d = _skimage_data_dir()  # python3-skimage: found where Python has it
     return None if d is None else d / fname
 
 
