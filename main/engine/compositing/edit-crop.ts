@@ -71,6 +71,18 @@ export interface PasteBackOptions extends SeamCorrectionOptions {
   seamCorrection?: boolean;
 }
 
+/** 1 per box pixel whose model cell was generated (keep-mask 0): where the output is the model's own. */
+function generatedByModel(keep: Float32Array, size: number, plan: CropPlan): Uint8Array {
+  const { box, pad, square } = plan;
+  const cell = (p: number) => Math.min(size - 1, Math.floor((p * size) / square.width));
+  const out = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) {
+    const row = cell(y + pad.top) * size;
+    for (let x = 0; x < box.width; x++) out[y * box.width + x] = keep[row + cell(x + pad.left)] === 0 ? 1 : 0;
+  }
+  return out;
+}
+
 /** The blended RGB pixels of the crop box for one model output [1,3,S,S] in [-1, 1]. */
 export async function blendModelOutput(
   crop: EditCrop,
@@ -82,7 +94,11 @@ export async function blendModelOutput(
   const generated = await modelOutputToBox(output, outputSize, plan);
   const sigma = featherSigma(plan.square.width, options.featherFraction);
   const alpha = await featherAlpha(crop.mask, plan.box.width, plan.box.height, sigma);
-  if (options.seamCorrection ?? true) correctSeamTone(generated, crop.original, crop.mask, alpha, options);
+  if (options.seamCorrection ?? true) {
+    const input = crop.inputs.find((i) => i.size === outputSize);
+    const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan) : undefined;
+    correctSeamTone(generated, crop.original, crop.mask, alpha, options, modelGenerated);
+  }
   return blendThroughFeather(crop.original, generated, alpha);
 }
 

@@ -131,6 +131,28 @@ test('seam correction removes a tone drift of the model', async () => {
   assert.ok(Math.abs(corrected) < 4, `drift removed by the correction (${corrected.toFixed(1)})`);
 });
 
+test('seam correction measures the drift where the model generated, not the known pixels it gave back', async () => {
+  // As the engine samples: the model's own pixels only in the (dilated) region its keep-mask marks
+  // generate, 30 levels too bright; everywhere else it returns the known crop exactly. The feather
+  // reaches several cells beyond that region, where the output is the photo's own pixels.
+  const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 200, y: 100, width: 90, height: 70 }), [64]);
+  const { image, keep } = crop.inputs[0];
+  const drifted = image.map((v, i) => (keep[i % (64 * 64)] === 0 ? Math.min(1, v + 30 / 127.5) : v));
+  const meanError = (rgb: Uint8Array) => {
+    let sum = 0, n = 0;
+    for (let i = 0; i < crop.mask.length; i++) {
+      if (!crop.mask[i]) continue;
+      for (let c = 0; c < 3; c++) sum += rgb[i * 3 + c] - crop.original.data[i * 3 + c];
+      n += 3;
+    }
+    return sum / n;
+  };
+  const raw = meanError(await blendModelOutput(crop, drifted, 64, { seamCorrection: false }));
+  const corrected = meanError(await blendModelOutput(crop, drifted, 64));
+  assert.ok(raw > 25, `drift visible without correction (${raw.toFixed(1)})`);
+  assert.ok(Math.abs(corrected) < 6, `drift removed by the correction (${raw.toFixed(1)} -> ${corrected.toFixed(1)})`);
+});
+
 test('near a corner, and a mask covering the whole photo (padded square)', async (t) => {
   const dir = temporaryDirectory(t);
   const corner = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 400, y: 250, width: 51, height: 50 }), [64]);

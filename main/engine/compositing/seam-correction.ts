@@ -1,7 +1,8 @@
 /**
- * Tone match at the seam. In a thin band just outside the mask (the feather, where both the photo
- * and the model's output are known) the difference photo − generated measures how far the model's
- * colours drifted. That difference is averaged on a coarse grid, spread smoothly over the crop
+ * Tone match at the seam. In a thin band just outside the mask, where the photo is known and the model
+ * generated its own pixels (its keep-mask's dilation), the difference photo − generated measures how
+ * far the model's colours drifted. (Further out the output is the known photo handed back, resampled:
+ * counting it would only dilute the measurement.) That difference is averaged on a coarse grid, spread smoothly over the crop
  * (normalised Gaussian convolution, falling back to the band's mean offset far from any band pixel),
  * clamped, and added to the generated pixels. Only a low-frequency shift per channel: the model's
  * texture and content are left alone, while the brightness/colour step at the seam disappears.
@@ -68,6 +69,8 @@ function blurGrid(grid: Float64Array, gw: number, gh: number, planes: number, ke
  * @param original the photo's pixels in the box (RGB or RGBA)
  * @param boxMask 1 = generate
  * @param alpha the feather weights (0..255)
+ * @param modelGenerated 1 where the model generated the output pixel (its keep-mask said generate);
+ *   absent: every pixel of the feather is measured
  * @returns what was measured, or null when the band is too small to measure (nothing changed)
  */
 export function correctSeamTone(
@@ -76,6 +79,7 @@ export function correctSeamTone(
   boxMask: Uint8Array,
   alpha: Uint8Array,
   options: SeamCorrectionOptions = {},
+  modelGenerated?: Uint8Array,
 ): SeamCorrection | null {
   const maxShift = options.maxShift ?? 40;
   const { width, height } = generated;
@@ -90,7 +94,7 @@ export function correctSeamTone(
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (boxMask[i] || !alpha[i]) continue;
+      if (boxMask[i] || !alpha[i] || (modelGenerated && !modelGenerated[i])) continue;
       const g = ((y / cell) | 0) * gw + ((x / cell) | 0);
       for (let c = 0; c < 3; c++) {
         const d = original.data[i * oc + c] - generated.data[i * 3 + c];
