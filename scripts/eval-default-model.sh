@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Evaluates a bundle (default: models/default) on held-out scenes: adherence figures and a grid PNG.
 #   npm run models:eval [-- <bundle dir> [scenes] [empty-prompt scenes] [guidance (default: the bundle's)]]
+# EVAL_FIRST=480 starts at held-out scene 480 (a second set, to confirm a choice made on scenes 0-479).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle=${1:-models/default}
@@ -9,7 +10,7 @@ n_empty=${3:-80}
 guidance=${4:-}
 out=${EVAL_OUT:-.work/eval}  # another folder per setting keeps earlier results
 mkdir -p "$out"
-/usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n"
+/usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n" "${EVAL_FIRST:-0}"
 npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty" $guidance
 /usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png" \
   > "$out/results.json"

@@ -11,6 +11,7 @@
 import type { LoadedBundle } from './bundle/load.ts';
 import { CancelledError } from './errors.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
+import type { SeamToneOptions } from './seam-tone.ts';
 import { createSchedule } from './sampler.ts';
 import { type SamplerName, type StageProgress, runStage } from './stage-runner.ts';
 
@@ -41,6 +42,8 @@ export interface InpaintRequest {
   sampler: SamplerName;
   /** DDIM's eta (0: deterministic given the starting noise); the bundle's default when absent. */
   eta?: number;
+  /** Match the hole's tone to its border at every base-stage step (seam-tone.ts); the bundle's default when absent. */
+  seamTone?: boolean | SeamToneOptions;
   seed: number;
 }
 
@@ -99,6 +102,7 @@ export async function inpaint(
     schedule: baseSchedule,
     image: request.image,
     mask: request.mask,
+    seamTone: request.seamTone ?? defaults.seamTone ?? false,
     startNoiseScale: 1,
   });
   if (!upsampler) return { image: baseImage, size: base.stage.imageSize, baseImage };

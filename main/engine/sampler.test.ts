@@ -155,3 +155,31 @@ test('step input validation', () => {
   const r = pMeanVariance(s, 3, { x, modelOutput: new Float64Array(24), shape, knownRegion: kr });
   assert.deepEqual(Array.from(r.predXstart), new Array(12).fill(0.5));
 });
+
+test('adjustXstart sees each image\'s x0 after the known region and before clipping; the step uses its result', () => {
+  const s = createSchedule('squaredcos_cap_v2', '25');
+  const shape: Dims4 = [2, 3, 2, 2];
+  const x = new Float64Array(24).fill(0.1);
+  const modelOutput = new Float64Array(48);
+  // Pixel 0 kept (0.5), the rest generated.
+  const knownRegion = { image: new Float64Array(12).fill(0.5), mask: Float64Array.from([1, 0, 0, 0]) };
+  const plain = pMeanVariance(s, 3, { x, modelOutput, shape, knownRegion });
+  const seen: number[][] = [];
+  const adjusted = pMeanVariance(s, 3, {
+    x, modelOutput, shape, knownRegion,
+    adjustXstart: (x0, b) => {
+      seen.push([b, x0[0], x0[1]]);
+      for (let i = 1; i < 4; i++) x0[i] += b === 0 ? 5 : -0.25; // channel 0 only
+    },
+  });
+  assert.deepEqual(seen.map((v) => v[0]), [0, 1], 'called once per image, in order');
+  for (const [, kept, generated] of seen) {
+    assert.equal(kept, 0.5, 'the known pixel is already written');
+    assert.equal(generated, plain.predXstart[1], 'the generated pixel is the model\'s x0');
+  }
+  assert.deepEqual(Array.from(adjusted.predXstart.subarray(0, 4)), [0.5, 1, 1, 1], 'image 0: clipped after the hook');
+  for (let i = 1; i < 4; i++) assert.ok(Math.abs(adjusted.predXstart[12 + i] - (plain.predXstart[12 + i] - 0.25)) < 1e-12, 'image 1 shifted');
+  assert.deepEqual(Array.from(adjusted.predXstart.subarray(4, 12)), Array.from(plain.predXstart.subarray(4, 12)), 'other channels untouched');
+  const step = ddimStep(s, 3, { x, modelOutput, shape, knownRegion, adjustXstart: (x0) => x0.fill(0) }, 0);
+  assert.ok(step.predXstart.every((v) => v === 0), 'DDIM steps from the adjusted x0');
+});

@@ -234,6 +234,8 @@ export interface StepInput<T extends FloatArray> {
   knownRegion?: KnownRegion;
   /** Clip the x0 prediction to [-1, 1] (after the known region); default true. */
   clipDenoised?: boolean;
+  /** Changes the x0 prediction of one image [C, H, W] in place, after the known region, before clipping. */
+  adjustXstart?: (x0: Float64Array, batchIndex: number) => void;
 }
 
 export interface MeanVariance<T extends FloatArray> {
@@ -291,23 +293,31 @@ export function pMeanVariance<T extends FloatArray>(s: Schedule, index: number, 
   const c1 = f32(s.posteriorMeanCoef1[index]), c2 = f32(s.posteriorMeanCoef2[index]);
   const imgBatched = knownRegion ? knownRegion.image.length === n * chw : false;
   const maskBatched = knownRegion ? knownRegion.mask.length === n * hw : false;
+  const x0s = new Float64Array(chw); // one image's x0, in double as the per-pixel math
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const xo = b * chw + ch * hw; // offset in x
       const eo = b * 2 * chw + ch * hw; // eps channel in model output
-      const vo = eo + chw; // matching variance channel
       for (let p = 0; p < hw; p++) {
-        const xv = x[xo + p];
-        let x0 = sra * xv - srm1 * modelOutput[eo + p];
+        let x0 = sra * x[xo + p] - srm1 * modelOutput[eo + p];
         if (knownRegion) {
           const m = knownRegion.mask[(maskBatched ? b * hw : 0) + p];
           const im = knownRegion.image[(imgBatched ? b * chw : 0) + ch * hw + p];
           x0 = x0 * (1 - m) + im * m;
         }
+        x0s[ch * hw + p] = x0;
+      }
+    }
+    input.adjustXstart?.(x0s, b);
+    for (let ch = 0; ch < c; ch++) {
+      const xo = b * chw + ch * hw;
+      const vo = b * 2 * chw + ch * hw + chw; // the matching variance channel in model output
+      for (let p = 0; p < hw; p++) {
+        let x0 = x0s[ch * hw + p];
         if (clip) x0 = x0 < -1 ? -1 : x0 > 1 ? 1 : x0;
         const frac = (modelOutput[vo + p] + 1) / 2;
         predXstart[xo + p] = x0;
-        mean[xo + p] = c1 * x0 + c2 * xv;
+        mean[xo + p] = c1 * x0 + c2 * x[xo + p];
         logVariance[xo + p] = frac * maxLog + (1 - frac) * minLog;
       }
     }

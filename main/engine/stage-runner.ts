@@ -9,6 +9,7 @@ import type { StageName } from './bundle/schema.ts';
 import { CancelledError, ModelFailureError } from './errors.ts';
 import type { NoiseSource } from './rng.ts';
 import { type Dims4, type Schedule, classifierFreeGuidance, ddimStep, pSample, samplingIndices } from './sampler.ts';
+import { type SeamToneOptions, SeamToneMatcher } from './seam-tone.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 
 export type SamplerName = 'ddim' | 'ddpm';
@@ -37,6 +38,8 @@ export interface StageRun {
   mask: Float32Array;
   /** The upsampler's low-resolution input [1, 3, L, L]. */
   lowRes?: Float32Array;
+  /** Match the hole's tone to its border on every x0 prediction (seam-tone.ts). */
+  seamTone?: boolean | SeamToneOptions;
   /** Multiplies the starting noise (the upsampler's temperature). */
   startNoiseScale: number;
   noise: NoiseSource;
@@ -116,6 +119,8 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   const shape: Dims4 = [1, 3, size, size];
   const outShape: Dims4 = [batch, 6, size, size];
   const indices = samplingIndices(schedule);
+  const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? {} : run.seamTone) : null;
+  const adjustXstart = tone?.active ? (x0: Float64Array) => tone.apply(x0) : undefined;
   for (let k = 0; k < indices.length; k++) {
     checkAborted(signal);
     const index = indices[k];
@@ -132,7 +137,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
     const raw = out.data as Float32Array;
     checkFinite(raw, `at step ${k + 1} of the ${stage} stage`);
     const modelOutput = guided ? classifierFreeGuidance(raw, outShape, run.guidanceScale) : raw;
-    const input = { x, modelOutput, shape, knownRegion: { image: known, mask: run.mask } };
+    const input = { x, modelOutput, shape, knownRegion: { image: known, mask: run.mask }, adjustXstart };
     const step = run.sampler === 'ddpm'
       ? pSample(schedule, index, input, noise.next({ stage, kind: 'step', step: k }, n))
       : ddimStep(schedule, index, input, run.eta, run.eta > 0 ? noise.next({ stage, kind: 'step', step: k }, n) : null);

@@ -240,14 +240,16 @@ def sample_batch(rng: np.random.Generator, n: int, split: str = "train", size: i
     return stack_samples([make_sample(int(s), split, size, **options) for s in seeds])
 
 
-def heldout_scenes(n: int = 240, size: int = 64, balanced: bool = True, **options) -> List[Dict[str, Any]]:
+def heldout_scenes(n: int = 240, size: int = 64, balanced: bool = True, first: int = 0,
+                   **options) -> List[Dict[str, Any]]:
     """The fixed evaluation scenes: held-out seeds 2**31 + i and held-out photographs, always with an
     object and its caption. With `balanced`, scene i shows combination i of all_captions()[1:] (cycling),
-    so n = 240 covers every size x colour x shape once."""
+    so n = 240 covers every size x colour x shape once. `first` starts at scene i = first: scenes
+    480-959 are a second set for confirming a choice made on scenes 0-479."""
     lo, _ = SEED_RANGES["heldout"]
     combos = [(c, s, z) for z in SIZES for c in COLOUR_NAMES for s in SHAPES]
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         kw: Dict[str, Any] = dict(p_no_object=0.0, p_drop_caption=0.0)
         if balanced:
             c, s, z = combos[i % len(combos)]
@@ -257,8 +259,8 @@ def heldout_scenes(n: int = 240, size: int = 64, balanced: bool = True, **option
     return out
 
 
-def heldout_batch(n: int = 240, size: int = 64, balanced: bool = True, **options) -> Dict[str, Any]:
-    return stack_samples(heldout_scenes(n, size, balanced, **options))
+def heldout_batch(n: int = 240, size: int = 64, balanced: bool = True, first: int = 0, **options) -> Dict[str, Any]:
+    return stack_samples(heldout_scenes(n, size, balanced, first, **options))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
     npm run models:eval            (scripts/eval-default-model.sh runs the three steps)
 
-1. `scenes <out.npz>`: writes the held-out scenes (image, keep-mask, caption).
+1. `scenes <out.npz> <n> [first]`: writes n held-out scenes from scene `first` (image, keep-mask, caption).
 2. models/train/sample-heldout.ts samples them with the engine, at the bundle's default settings,
    with their captions and again with the empty prompt.
 3. `score <scenes.npz> <generated.npy> <generated-empty.npy> <grid.png>`: prints
@@ -148,8 +148,8 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
 
 
 def main(argv: list) -> None:
-    if argv[:1] == ["scenes"] and len(argv) == 3:
-        b = dataset.heldout_batch(int(argv[2]))
+    if argv[:1] == ["scenes"] and len(argv) in (3, 4):
+        b = dataset.heldout_batch(int(argv[2]), first=int(argv[3]) if len(argv) == 4 else 0)
         np.savez(argv[1], image=b["image"], mask=b["mask"], background=b["background"],
                  colour_id=b["colour_id"], shape_id=b["shape_id"], size_id=b["size_id"], caption=np.array(b["caption"]))
         print(f"{len(b['caption'])} held-out scenes written to {argv[1]}")

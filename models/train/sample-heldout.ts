@@ -6,7 +6,7 @@
  *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]
  *
  * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's; SAMPLER=ddpm and
- * ETA=1 another sampler and DDIM eta.
+ * ETA=1 another sampler and DDIM eta; SEAM_TONE=0/1 turns the seam tone matching off/on.
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
@@ -33,6 +33,15 @@ const d = bundle.manifest.defaults;
 const respacing = process.env.RESPACING ?? d.baseRespacing;
 const sampler = (process.env.SAMPLER ?? d.sampler) as typeof d.sampler;
 const eta = process.env.ETA ? Number(process.env.ETA) : d.eta;
+// SEAM_TONE=1 / 0 turns the per-step tone matching on / off (default: the bundle's);
+// SEAM_TONE_SIGMA, SEAM_TONE_ITERATIONS and SEAM_TONE_EXTRAPOLATE set its options.
+const toneOptions = {
+  ...(process.env.SEAM_TONE_SIGMA ? { borderSigma: Number(process.env.SEAM_TONE_SIGMA) } : {}),
+  ...(process.env.SEAM_TONE_ITERATIONS ? { iterations: Number(process.env.SEAM_TONE_ITERATIONS) } : {}),
+  ...(process.env.SEAM_TONE_EXTRAPOLATE ? { extrapolate: process.env.SEAM_TONE_EXTRAPOLATE === '1' } : {}),
+};
+const toneOn = process.env.SEAM_TONE ? process.env.SEAM_TONE === '1' : (d.seamTone ?? false);
+const seamTone = toneOn ? (Object.keys(toneOptions).length ? toneOptions : true) : false;
 const steps = spaceTimesteps(bundle.manifest.stages.base.diffusionSteps, respacing).length;
 const scenes = loadNpz(scenesPath);
 const images = npzArray(scenes, 'image', '<f4');
@@ -43,7 +52,7 @@ const px = 3 * size * size;
 const nEmpty = Math.min(n, Number(nEmptyArg ?? n));
 const guidanceScale = guidanceArg ? Number(guidanceArg) : d.guidanceScale;
 if (!(guidanceScale >= 0)) throw new Error(`guidance ${guidanceArg} is not a number >= 0`);
-console.log(`${bundle.manifest.name}: ${n} scenes, ${sampler} ${steps} steps (${respacing}, eta ${eta}), guidance ${guidanceScale}`);
+console.log(`${bundle.manifest.name}: ${n} scenes, ${sampler} ${steps} steps (${respacing}, eta ${eta}), guidance ${guidanceScale}, seam tone ${JSON.stringify(seamTone)}`);
 
 async function sampleAll(count: number, prompt: (i: number) => string, path: string): Promise<void> {
   const out = new Float32Array(count * px);
@@ -58,6 +67,7 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
       respacing,
       sampler,
       eta,
+      seamTone,
       seed: i,
     });
     out.set(result.baseImage, i * px);
@@ -68,6 +78,6 @@ async function sampleAll(count: number, prompt: (i: number) => string, path: str
 
 await sampleAll(n, (i) => captions[i], outPath);
 // What was sampled, for the score step to record with its figures.
-writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler, respacing, steps, eta, guidanceScale }));
+writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler, respacing, steps, eta, guidanceScale, seamTone }));
 await sampleAll(nEmpty, () => '', emptyOutPath);
 await bundle.release();

@@ -40,6 +40,8 @@ export const BundleSchema = z
       guidanceScale: z.number().min(0).max(50),
       sampler: z.enum(['ddim', 'ddpm']),
       eta: z.number().min(0).max(1),
+      /** Match the hole's tone to its border on every base-stage step (main/engine/seam-tone.ts); default false. */
+      seamTone: z.boolean().optional(),
       baseRespacing: respacing,
       upsamplerRespacing: respacing.optional(),
       upsamplerTemperature: z.number().positive().max(2).optional(),
