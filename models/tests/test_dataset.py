@@ -194,6 +194,15 @@ def test_heldout_scenes():
     assert again["caption"] == [s["caption"] for s in scenes[:8]]
 
 
+def test_second_heldout_set_continues_the_first():
+    """Scenes 480-959 (a set for confirming a choice made on 0-479): the same scenes as counting on from 0."""
+    later = heldout_batch(3, first=480)
+    seeds = [s["seed"] for s in heldout_scenes(3, first=480)]
+    assert seeds == [s["seed"] for s in heldout_scenes(483)[480:]] == [2**31 + 480 + i for i in range(3)]
+    assert later["caption"] == [s["caption"] for s in heldout_scenes(3)]  # balanced: combinations cycle every 240
+    assert not np.array_equal(later["image"], heldout_batch(3)["image"])
+
+
 def test_all_kinds_occur(batch):
     assert set(batch["mask_kind"]) == set(MASK_KINDS)
     kinds = set(batch["background_kind"])
