@@ -10,12 +10,14 @@ import path from 'node:path';
 import { denoiserStepBench } from '../main/engine/bench/denoiser-step-bench.ts';
 import { editBench } from '../main/engine/bench/edit-bench.ts';
 import { pytorchBench } from '../main/engine/bench/pytorch-bench.ts';
+import { seamToneBench } from '../main/engine/bench/seam-tone-bench.ts';
 import { type Bench, type BenchContext, printFigures } from '../main/engine/bench/figures.ts';
 import { DEFAULT_BUNDLE_DIR, tinyBundleDir } from '../test-support/paths.ts';
 
 const BENCHES: Bench[] = [
   denoiserStepBench,
   editBench,
+  seamToneBench,
   pytorchBench,
 ];
 

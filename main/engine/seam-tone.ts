@@ -4,10 +4,11 @@
  * Why: a small model's refill of a large hole drifts by 5-20 levels (a sky a shade lighter, dark wood
  * darker), and once an early step has drifted, later steps build on it. The drift shows as a step in
  * tone across the hole's border: the known pixel just outside against the predicted pixel just inside.
- * Those steps, measured per channel on every border edge and smoothed along the border (so only the
- * tone is matched, not the texture's pixel-to-pixel variation), are spread over the hole as a harmonic
- * field (Laplace's equation with the steps as boundary values: the smoothest field that cancels them)
- * and added to the hole's x0, so sampling goes on from a prediction whose tone continues the context.
+ * Those steps, measured per channel on every border edge against the context's gradient continued one
+ * pixel, and smoothed along the border (so only the tone is matched, not the texture's pixel-to-pixel
+ * variation), are spread over the hole as a harmonic field (Laplace's equation with the steps as
+ * boundary values: the smoothest field that cancels them) and added to the hole's x0, so sampling goes
+ * on from a prediction whose tone continues the context.
  *
  * Steps larger than `maxStep` are left out of the smoothing: they are edges of content, such as an
  * object drawn against the border, not drift, and matching them would wash the object out.
@@ -24,7 +25,7 @@ export interface SeamToneOptions {
   /**
    * Match the hole's border pixel to the context's own gradient continued one pixel (2q - q', q' the
    * next pixel out) rather than to its neighbour q, so a gradient or texture is not flattened at the
-   * seam. Default false.
+   * seam. Default true.
    */
   extrapolate?: boolean;
 }
@@ -73,7 +74,7 @@ export class SeamToneMatcher {
         const [qy, qx] = [Math.floor(q / w), q % w];
         const [oy, ox] = [2 * qy - y, 2 * qx - x];
         const outer = oy * w + ox;
-        edgeOuter.push(options.extrapolate && oy >= 0 && oy < h && ox >= 0 && ox < w && where[outer] < 0 ? outer : -1);
+        edgeOuter.push((options.extrapolate ?? true) && oy >= 0 && oy < h && ox >= 0 && ox < w && where[outer] < 0 ? outer : -1);
         ex.push((x + (q % w)) / 2);
         ey.push((y + Math.floor(q / w)) / 2);
       });
