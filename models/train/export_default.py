@@ -22,13 +22,14 @@ REPO = Path(__file__).resolve().parents[2]
 # (stride 40: t = 960, 920, ..., 0) rather than the reference's "25" (t = 999, 958, ...): at t = 999 the
 # x0 implied by a small model's noise prediction is off by ~1 (divided by sqrt(alpha_bar) = 5e-5), and
 # that clipped guess seeds the hole's colours; held-out colour adherence 80.0% with "25", 92.9% with
-# "ddim25" (step 8,500, guidance 4). eta 1 (fresh seeded noise each step) rather than 0: on 480 held-out
-# scenes at 24,400 steps the seam score falls from 1.91 to 1.55 (true scenes 0.97) at the same colour and
-# shape adherence (92.5% / 87.3% against 92.9% / 87.3%; eta 0.5: 93.8% / 86.7%, seam 1.73).
+# "ddim25" (step 8,500, guidance 4).
 # seamTone (main/engine/seam-tone.ts: the hole's tone matched to its border on every step): on the 480
-# held-out scenes at 27,000 steps colour adherence 92.5% -> 94.4% and the seam score 1.55 -> 1.08 (true
-# scenes 0.97), shape 89.8% -> 89.6%; on scenes 480-959, 92.5% -> 94.2% (models/README.md).
-DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 1.0, "seamTone": True, "baseRespacing": "ddim25"}
+# held-out scenes at 27,000 steps (eta 1) colour adherence 92.5% -> 94.4% and the seam score 1.55 -> 1.08
+# (true scenes 0.97), shape 89.8% -> 89.6%; on scenes 480-959, 92.5% -> 94.2%.
+# eta 0.5: without tone matching eta 1 was the default for its seam score (1.55 against 1.72 at eta 0.5);
+# with it the seam is the same (1.11 against 1.08), and eta 0.5 gives colour 95.0% / 94.8% on the two sets
+# of 480 scenes (eta 1: 94.4% / 94.2%), shape 88.3% / 91.2% (89.6% / 89.2%). models/README.md has the figures.
+DEFAULTS = {"guidanceScale": 4.0, "sampler": "ddim", "eta": 0.5, "seamTone": True, "baseRespacing": "ddim25"}
 
 LICENSE = {
     "name": "MIT",
