@@ -37,6 +37,8 @@ export class SeamToneMatcher {
   private readonly hole: Int32Array;
   /** Per hole pixel: its 4 hole neighbours as indices into `hole` (-1: none). */
   private readonly holeNbrs: Int32Array;
+  /** Per hole pixel: how many hole neighbours it has (the Laplacian's diagonal before boundary edges). */
+  private readonly holeDegree: Float64Array;
   /** Border edges: the hole pixel (index into `hole`) and the keep pixel (into S×S) on either side. */
   private readonly edgeHole: Int32Array;
   private readonly edgeKeep: Int32Array;
@@ -62,21 +64,22 @@ export class SeamToneMatcher {
     for (let p = 0; p < h * w; p++) if (mask[p] < 0.5) { where[p] = holeList.length; holeList.push(p); }
     this.hole = Int32Array.from(holeList);
     this.holeNbrs = new Int32Array(4 * holeList.length).fill(-1);
+    this.holeDegree = new Float64Array(holeList.length);
     const edgeHole: number[] = [], edgeKeep: number[] = [], edgeOuter: number[] = [], ex: number[] = [], ey: number[] = [];
     holeList.forEach((p, k) => {
       const y = Math.floor(p / w), x = p % w;
       const nbrs = [y > 0 ? p - w : -1, y < h - 1 ? p + w : -1, x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1];
       nbrs.forEach((q, j) => {
         if (q < 0) return; // the image's edge: no boundary value there
-        if (where[q] >= 0) { this.holeNbrs[4 * k + j] = where[q]; return; }
+        if (where[q] >= 0) { this.holeNbrs[4 * k + j] = where[q]; this.holeDegree[k] += 1; return; }
         edgeHole.push(k);
         edgeKeep.push(q);
         const [qy, qx] = [Math.floor(q / w), q % w];
         const [oy, ox] = [2 * qy - y, 2 * qx - x];
         const outer = oy * w + ox;
         edgeOuter.push((options.extrapolate ?? true) && oy >= 0 && oy < h && ox >= 0 && ox < w && where[outer] < 0 ? outer : -1);
-        ex.push((x + (q % w)) / 2);
-        ey.push((y + Math.floor(q / w)) / 2);
+        ex.push((x + qx) / 2);
+        ey.push((y + qy) / 2);
       });
     });
     this.edgeHole = Int32Array.from(edgeHole);
@@ -119,22 +122,24 @@ export class SeamToneMatcher {
         if (Math.abs(step) > this.maxStep) content[e] = 1;
       }
     }
+    // Which edges have a boundary value, and the weights that smooth it, are the same for every channel.
     const m = this.hole.length;
+    const diag = this.holeDegree.slice();
+    const weights = new Float64Array(edges);
+    for (let e = 0; e < edges; e++) {
+      for (let i = this.smoothStart[e]; i < this.smoothStart[e + 1]; i++) if (!content[this.smoothEdge[i]]) weights[e] += this.smoothWeight[i];
+      if (weights[e] > 0) diag[this.edgeHole[e]] += 1; // else all content around: this edge is left free
+    }
     for (let c = 0; c < 3; c++) {
-      const diag = new Float64Array(m);
       const rhs = new Float64Array(m);
-      for (let k = 0; k < m; k++) for (let j = 0; j < 4; j++) if (this.holeNbrs[4 * k + j] >= 0) diag[k] += 1;
       for (let e = 0; e < edges; e++) {
-        let sum = 0, weight = 0;
+        if (weights[e] === 0) continue;
+        let sum = 0;
         for (let i = this.smoothStart[e]; i < this.smoothStart[e + 1]; i++) {
           const f = this.smoothEdge[i];
-          if (content[f]) continue;
-          sum += this.smoothWeight[i] * steps[c * edges + f];
-          weight += this.smoothWeight[i];
+          if (!content[f]) sum += this.smoothWeight[i] * steps[c * edges + f];
         }
-        if (weight === 0) continue; // all content around: this edge is left free
-        diag[this.edgeHole[e]] += 1;
-        rhs[this.edgeHole[e]] += sum / weight;
+        rhs[this.edgeHole[e]] += sum / weights[e];
       }
       const field = this.solve(diag, rhs, this.previous[c]);
       const off = c * this.plane;

@@ -119,7 +119,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   const shape: Dims4 = [1, 3, size, size];
   const outShape: Dims4 = [batch, 6, size, size];
   const indices = samplingIndices(schedule);
-  const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? {} : run.seamTone) : null;
+  const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? undefined : run.seamTone) : null;
   const adjustXstart = tone?.active ? (x0: Float64Array) => tone.apply(x0) : undefined;
   for (let k = 0; k < indices.length; k++) {
     checkAborted(signal);

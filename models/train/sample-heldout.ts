@@ -33,8 +33,7 @@ const d = bundle.manifest.defaults;
 const respacing = process.env.RESPACING ?? d.baseRespacing;
 const sampler = (process.env.SAMPLER ?? d.sampler) as typeof d.sampler;
 const eta = process.env.ETA ? Number(process.env.ETA) : d.eta;
-// SEAM_TONE=1 / 0 turns the per-step tone matching on / off (default: the bundle's);
-// SEAM_TONE_SIGMA, SEAM_TONE_ITERATIONS and SEAM_TONE_EXTRAPOLATE set its options.
+// SEAM_TONE_SIGMA, SEAM_TONE_ITERATIONS and SEAM_TONE_EXTRAPOLATE set the tone matching's options.
 const toneOptions = {
   ...(process.env.SEAM_TONE_SIGMA ? { borderSigma: Number(process.env.SEAM_TONE_SIGMA) } : {}),
   ...(process.env.SEAM_TONE_ITERATIONS ? { iterations: Number(process.env.SEAM_TONE_ITERATIONS) } : {}),

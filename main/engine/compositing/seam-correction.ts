@@ -2,9 +2,9 @@
  * Tone match at the seam. In a thin band just outside the mask, where the photo is known and the model
  * generated its own pixels (its keep-mask's dilation), the difference photo − generated measures how
  * far the model's colours drifted. (Further out the output is the known photo handed back, resampled:
- * counting it would only dilute the measurement.) That difference is averaged on a coarse grid, spread smoothly over the crop
- * (normalised Gaussian convolution, falling back to the band's mean offset far from any band pixel),
- * clamped, and added to the generated pixels. Only a low-frequency shift per channel: the model's
+ * counting it would only dilute the measurement.) That difference is averaged on a coarse grid, spread
+ * smoothly over the crop (normalised Gaussian convolution, falling back to the band's mean offset far
+ * from any band pixel), clamped, and added to the generated pixels. Only a low-frequency shift per channel: the model's
  * texture and content are left alone, while the brightness/colour step at the seam disappears.
  */
 import type { RawImage } from './raw-image.ts';
