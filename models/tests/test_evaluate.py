@@ -51,3 +51,38 @@ def test_shape_confusion_counts_each_prompted_shape_by_verdict():
     assert c["heart"] == {"circle": 2, "heart": 1}
     assert c["star"] == {"cross": 1}
     assert c["square"] == {}
+
+
+def test_sign_test_matches_the_binomial_tail():
+    assert evaluate.sign_test_p(0, 0) == 1.0
+    assert evaluate.sign_test_p(5, 5) == 1.0
+    assert evaluate.sign_test_p(6, 0) == pytest.approx(2 / 64)
+    assert evaluate.sign_test_p(0, 6) == pytest.approx(2 / 64)
+    assert evaluate.sign_test_p(10, 2) == pytest.approx(2 * (1 + 12 + 66) / 4096)
+
+
+def test_paired_counts_count_what_b_fixes_and_breaks():
+    a = np.array([True, True, False, False, True])
+    b = np.array([True, False, True, True, True])
+    c = evaluate.paired_counts(a, b)
+    assert (c["a_correct"], c["b_correct"], c["fixed"], c["broken"]) == (3, 4, 2, 1)
+    assert c["sign_test_p"] == 1.0
+
+
+def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b):
+    n = 4  # scenes 8, 16, 24, 32: colours 1-4, so "nothing drawn" (colour 0 wins) misses them all
+    scenes = {k: b[k][8::8][:n] for k in ("image", "mask", "background", "colour_id", "shape_id")}
+    for name, first in (("x", 0), ("y", 2)):
+        d = tmp_path / name
+        d.mkdir()
+        np.savez(d / "scenes.npz", **{k: v[first:first + 2] for k, v in scenes.items()})
+        np.save(d / "generated.npy", scenes["image"][first:first + 2])  # A: the true scenes
+        d = tmp_path / (name + "-bg")
+        d.mkdir()
+        np.savez(d / "scenes.npz", **{k: v[first:first + 2] for k, v in scenes.items()})
+        np.save(d / "generated.npy", scenes["background"][first:first + 2])  # B: nothing drawn
+    r = evaluate.compare(f"{tmp_path / 'x'},{tmp_path / 'y'}", f"{tmp_path / 'x-bg'},{tmp_path / 'y-bg'}")
+    assert r["colour"]["scenes"] == n and r["colour"]["a_correct"] == n
+    assert (r["colour"]["broken"], r["colour"]["fixed"]) == (n, 0)
+    with pytest.raises(SystemExit):
+        evaluate.compare(str(tmp_path / "x"), str(tmp_path / "y-bg"))

@@ -14,10 +14,14 @@
    - the same two with the empty prompt (should be near chance);
    - both per object size, and which shapes are drawn as which (shape_confusion);
    - seam score: gradient energy on the mask border / the image's own gradient energy (1 = invisible).
+4. `compare <dirs A> <dirs B>`: two evaluations of the same scenes (comma-separated output folders of
+   step 2, pooled in order), scene by scene: how many colour and shape misses B fixes and breaks, and the
+   sign test's p for "B is no better than A", since two figures 0.5 points apart on 480 scenes are noise.
 """
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -147,6 +151,45 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
     return results
 
 
+def sign_test_p(fixed: int, broken: int) -> float:
+    """Two-sided sign test: the chance of a split at least this uneven if fixing and breaking were equally likely."""
+    n, k = fixed + broken, min(fixed, broken)
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n)
+
+
+def paired_counts(ok_a: np.ndarray, ok_b: np.ndarray) -> dict:
+    """Per-scene verdicts of A and B (bool arrays): correct counts, B's fixes and breaks, and the sign test."""
+    fixed, broken = int((~ok_a & ok_b).sum()), int((ok_a & ~ok_b).sum())
+    return {"scenes": int(len(ok_a)), "a_correct": int(ok_a.sum()), "b_correct": int(ok_b.sum()),
+            "fixed": fixed, "broken": broken, "sign_test_p": round(sign_test_p(fixed, broken), 4)}
+
+
+def load_evaluation(dirs: str) -> tuple:
+    """The scenes and generated images of comma-separated evaluation folders, concatenated in order."""
+    parts = [(dict(np.load(Path(d) / "scenes.npz")), np.load(Path(d) / "generated.npy")) for d in dirs.split(",")]
+    keys = ("image", "mask", "background", "colour_id", "shape_id")
+    scenes = {k: np.concatenate([s[k][:len(g)] for s, g in parts]) for k in keys}
+    return scenes, np.concatenate([g for _, g in parts])
+
+
+def compare(dirs_a: str, dirs_b: str) -> dict:
+    scenes, gen_a = load_evaluation(dirs_a)
+    scenes_b, gen_b = load_evaluation(dirs_b)
+    if len(gen_a) != len(gen_b) or any(not np.array_equal(scenes[k], scenes_b[k]) for k in scenes):
+        sys.exit("compare: the two evaluations are not of the same scenes")
+    keep, bg = scenes["mask"], scenes["background"]
+    classifier = shape_classifier.load_or_train()
+    verdicts = {}
+    for name, gen in (("a", gen_a), ("b", gen_b)):
+        verdicts[name] = (colour_predictions(gen, bg, keep) == scenes["colour_id"],
+                          shape_classifier.predict(classifier, gen, keep) == scenes["shape_id"])
+    return {"a": dirs_a, "b": dirs_b,
+            "colour": paired_counts(verdicts["a"][0], verdicts["b"][0]),
+            "shape": paired_counts(verdicts["a"][1], verdicts["b"][1])}
+
+
 def main(argv: list) -> None:
     if argv[:1] == ["scenes"] and len(argv) in (3, 4):
         b = dataset.heldout_batch(int(argv[2]), first=int(argv[3]) if len(argv) == 4 else 0)
@@ -156,6 +199,8 @@ def main(argv: list) -> None:
     elif argv[:1] == ["score"] and len(argv) == 5:
         results = score(Path(argv[1]), Path(argv[2]), Path(argv[3]), Path(argv[4]))
         print(json.dumps(results, indent=2))
+    elif argv[:1] == ["compare"] and len(argv) == 3:
+        print(json.dumps(compare(argv[1], argv[2]), indent=2))
     else:
         sys.exit(__doc__)
 
