@@ -181,13 +181,13 @@ def compare(dirs_a: str, dirs_b: str) -> dict:
         sys.exit("compare: the two evaluations are not of the same scenes")
     keep, bg = scenes["mask"], scenes["background"]
     classifier = shape_classifier.load_or_train()
-    verdicts = {}
-    for name, gen in (("a", gen_a), ("b", gen_b)):
-        verdicts[name] = (colour_predictions(gen, bg, keep) == scenes["colour_id"],
-                          shape_classifier.predict(classifier, gen, keep) == scenes["shape_id"])
-    return {"a": dirs_a, "b": dirs_b,
-            "colour": paired_counts(verdicts["a"][0], verdicts["b"][0]),
-            "shape": paired_counts(verdicts["a"][1], verdicts["b"][1])}
+
+    def verdicts(gen: np.ndarray) -> tuple:
+        return (colour_predictions(gen, bg, keep) == scenes["colour_id"],
+                shape_classifier.predict(classifier, gen, keep) == scenes["shape_id"])
+
+    (colour_a, shape_a), (colour_b, shape_b) = verdicts(gen_a), verdicts(gen_b)
+    return {"a": dirs_a, "b": dirs_b, "colour": paired_counts(colour_a, colour_b), "shape": paired_counts(shape_a, shape_b)}
 
 
 def main(argv: list) -> None:
