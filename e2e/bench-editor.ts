@@ -12,12 +12,13 @@ import { launchBrowser, newEditorPage } from './support/browser.ts';
 import { e2eBundle } from './support/e2e-bundle.ts';
 import { EditorPage } from './support/editor-page.ts';
 import { startServe } from './support/serve-process.ts';
+import { FIXTURES_DIR } from '../test-support/paths.ts';
 
 const SIZE = { width: 6000, height: 4000 };
 
 /** A 24 MP JPEG that compresses like a photo (texture added), so upload and decode cost what a real one would. */
 async function make24mpJpeg(file: string): Promise<void> {
-  const { data, info } = await sharp(path.join(import.meta.dirname, 'fixtures/coffee.png')).resize(SIZE.width, SIZE.height).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(path.join(FIXTURES_DIR, 'coffee.png')).resize(SIZE.width, SIZE.height).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   let seed = 12345;
   for (let i = 0; i < data.length; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0;

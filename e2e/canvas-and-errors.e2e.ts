@@ -11,9 +11,10 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newEditorPage } from './support/browser.ts';
 import { e2eBundle } from './support/e2e-bundle.ts';
 import { EditorPage } from './support/editor-page.ts';
+import { FIXTURES_DIR } from '../test-support/paths.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
 
-const CHELSEA = path.join(import.meta.dirname, 'fixtures/chelsea.png'); // 451×300, CC0
+const CHELSEA = path.join(FIXTURES_DIR, 'chelsea.png'); // 451×300, CC0
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -153,7 +154,7 @@ async function dispatchFileEvent(kind: 'drop' | 'paste', file: string, name: str
 }
 
 test('a photo dropped on the window or pasted opens', async () => {
-  await dispatchFileEvent('drop', path.join(import.meta.dirname, 'fixtures/coffee.png'), 'coffee.png', 'image/png');
+  await dispatchFileEvent('drop', path.join(FIXTURES_DIR, 'coffee.png'), 'coffee.png', 'image/png');
   await page.getByText('coffee.png · 600×400').waitFor();
   await dispatchFileEvent('paste', CHELSEA, '', 'image/png');
   await page.getByText('pasted image.png · 451×300').waitFor();

@@ -12,9 +12,10 @@ import { launchBrowser, newEditorPage } from './support/browser.ts';
 import { e2eBundle } from './support/e2e-bundle.ts';
 import { EditorPage } from './support/editor-page.ts';
 import { compareRegions, readRgb } from './support/image-compare.ts';
+import { FIXTURES_DIR } from '../test-support/paths.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
 
-const COFFEE = path.join(import.meta.dirname, 'fixtures/coffee.png'); // 600×400, CC0
+const COFFEE = path.join(FIXTURES_DIR, 'coffee.png'); // 600×400, CC0
 const SIZE = { width: 600, height: 400 };
 
 let serve: ServeProcess;

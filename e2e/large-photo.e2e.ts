@@ -14,6 +14,7 @@ import { launchBrowser, newEditorPage } from './support/browser.ts';
 import { e2eBundle } from './support/e2e-bundle.ts';
 import { EditorPage } from './support/editor-page.ts';
 import { compareRegions, readRgb } from './support/image-compare.ts';
+import { FIXTURES_DIR } from '../test-support/paths.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
 
 const SIZE = { width: 6000, height: 4000 };
@@ -27,7 +28,7 @@ let photo: string;
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'e2e-24mp-'));
   photo = path.join(tmp, 'coffee-24mp.jpg');
-  await sharp(path.join(import.meta.dirname, 'fixtures/coffee.png')).resize(SIZE.width, SIZE.height).jpeg({ quality: 90 }).toFile(photo);
+  await sharp(path.join(FIXTURES_DIR, 'coffee.png')).resize(SIZE.width, SIZE.height).jpeg({ quality: 90 }).toFile(photo);
   serve = await startServe(e2eBundle().dir);
   browser = await launchBrowser();
   ({ page } = await newEditorPage(browser, serve.url));

@@ -13,6 +13,9 @@
 import { z } from 'zod';
 import { ProviderChoice } from './engine/protocol.ts';
 
+/** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
+export { ProviderChoice };
+
 // Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");
 /** Ids minted by the host (documents, candidates, edits) or by the renderer (runs, history entries). */

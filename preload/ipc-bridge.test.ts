@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import { createApiClient, HostError } from '../main/contract.ts';
-import { HOST_EVENT_CHANNEL } from '../main/app/bridge-channels.ts';
+import { HOST_EVENT_CHANNEL } from '../wire/ipc-channels.ts';
 import { createIpcBridge } from './ipc-bridge.ts';
 
 class FakeIpc extends EventEmitter {

@@ -8,7 +8,7 @@
  * message but drops its `code`, so the page's createApiClient turns envelopes into HostErrors.
  */
 import { CHANNELS, type ApiTransport, type Channel } from '../main/contract.ts';
-import { HOST_EVENT_CHANNEL } from '../main/app/bridge-channels.ts';
+import { HOST_EVENT_CHANNEL } from '../wire/ipc-channels.ts';
 
 /** The members of Electron's ipcRenderer used here. */
 export interface IpcRendererLike {

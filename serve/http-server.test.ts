@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { hostFixture, photoPng, type HostFixture } from '../main/host/testing/host-fixture.ts';
 import { startServeServer, type ServeServer } from './http-server.ts';
-import { decodeWire, encodeWire } from './wire.ts';
+import { decodeWire, encodeWire } from '../wire/websocket-frames.ts';
 
 const TOKEN = 'test-token-123';
 let f: HostFixture;

@@ -15,7 +15,7 @@ import type { HostEvent } from '../main/contract.ts';
 import type { FileUrls } from '../main/host/file-urls.ts';
 import { createDispatcher, type Handlers } from '../main/host/register-handlers.ts';
 import { rendererCsp } from '../main/host/renderer-csp.ts';
-import { decodeWire, encodeWire } from './wire.ts';
+import { decodeWire, encodeWire } from '../wire/websocket-frames.ts';
 
 export interface ServeServerOptions {
   /** 0 picks a free port. */

@@ -8,6 +8,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** ../shared beside the clone (CI puts it there too). */
 export const REFERENCE_DIR = path.resolve(REPO_ROOT, '../shared/reference/glide');
 export const DEFAULT_BUNDLE_DIR = path.join(REPO_ROOT, 'models/default');
+/** The committed test photos (sources and licences in test-support/fixtures/README.md). */
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'test-support/fixtures');
 
 /**
  * The tiny reference models exported by our own tool (models/glide/export_tiny.py) as a bundle.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HOST_EVENT_CHANNEL } from './bridge-channels.ts';
+import { HOST_EVENT_CHANNEL } from '../../wire/ipc-channels.ts';
 import { broadcastHostEvent } from './host-event-sender.ts';
 
 function target(url: string, destroyed = false) {

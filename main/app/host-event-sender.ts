@@ -5,7 +5,7 @@
  */
 import type { HostEvent } from '../contract.ts';
 import { isAppUrl } from './app-origin.ts';
-import { HOST_EVENT_CHANNEL } from './bridge-channels.ts';
+import { HOST_EVENT_CHANNEL } from '../../wire/ipc-channels.ts';
 
 export interface EventTarget {
   isDestroyed(): boolean;

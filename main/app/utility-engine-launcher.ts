@@ -5,7 +5,7 @@
  * reports the end, kill() ends it. `fork` is injected (Electron's utilityProcess.fork) so the
  * mapping is tested without Electron.
  */
-import type { EngineChannel, EngineLauncher } from '../engine-host/engine-host.ts';
+import type { EngineChannel, EngineLauncher } from '../engine-host/engine-channel.ts';
 import type { EngineRequest } from '../engine/protocol.ts';
 
 /** The members of Electron's UtilityProcess used here. */

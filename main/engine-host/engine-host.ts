@@ -14,24 +14,13 @@ import {
   type ImageSource,
   type ProviderChoice,
 } from '../engine/protocol.ts';
+import type { EngineChannel, EngineLauncher } from './engine-channel.ts';
 import { EditCancelledError, EngineCrashedError, EngineError, EngineStoppedError } from './engine-errors.ts';
 import { DEFAULT_RESTART, RestartPolicy, type RestartOptions } from './restart-policy.ts';
 
 export { EditCancelledError, EngineCrashedError, EngineError, EngineStoppedError } from './engine-errors.ts';
 export { nodeEngineLauncher, defaultEngineEntry, type NodeLauncherOptions } from './node-launcher.ts';
-
-/**
- * One running engine process. Maps onto utilityProcess as: send = child.postMessage, onMessage =
- * child.on('message'), onExit = child.on('exit', code => l({code, signal: null})), kill = child.kill().
- */
-export interface EngineChannel {
-  send(msg: EngineRequest): void;
-  onMessage(l: (msg: unknown) => void): void;
-  onExit(l: (info: { code: number | null; signal: string | null }) => void): void;
-  kill(): void;
-  pid?: number;
-}
-export type EngineLauncher = () => EngineChannel;
+export type { EngineChannel, EngineLauncher } from './engine-channel.ts';
 
 export type EngineStatus = { state: 'starting' | 'ready' | 'crashed' | 'restarting'; message?: string };
 type Loaded = Extract<EngineEvent, { type: 'loaded' }>;

@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EngineRequest } from '../engine/protocol.ts';
-import type { EngineChannel, EngineLauncher } from './engine-host.ts';
+import type { EngineChannel, EngineLauncher } from './engine-channel.ts';
 
 export interface NodeLauncherOptions {
   /** Path of the engine entry: engine-main.ts (run through tsx) or the built engine-main.js. */

@@ -1,10 +1,10 @@
 /**
- * Serve mode's window.api transport: the contract over a WebSocket in binary frames (serve/wire.ts).
+ * Serve mode's window.api transport: the contract over a WebSocket in binary frames (wire/websocket-frames.ts).
  * Requests wait for the socket; if it drops, pending requests fail with a clear message and the
  * client reconnects, so a restarted tab or server hiccup does not leave the page stuck.
  */
 import { HostError, type ApiTransport } from '../../main/contract.ts';
-import { decodeWire, encodeWire } from '../../serve/wire.ts';
+import { decodeWire, encodeWire } from '../../wire/websocket-frames.ts';
 
 export function webSocketTransport(url: string, onConnection?: (open: boolean) => void): ApiTransport {
   let socket: WebSocket | null = null;

@@ -1,5 +1,5 @@
 /** The model in use, where it runs and why; the model folder and execution provider settings (applied at once). */
-import { ProviderChoice } from '../../main/engine/protocol.ts';
+import { ProviderChoice } from '../../main/contract.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
 export function EnginePanel() {

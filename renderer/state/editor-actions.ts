@@ -11,12 +11,12 @@ import {
   type EventPayload,
   type HistoryEntry,
   type HostEvent,
+  type ProviderChoice,
   type Response,
   type RunSettings,
   type Settings,
 } from '../../main/contract.ts';
 import { fullResolutionMaskPng } from '../canvas/mask-render.ts';
-import type { ProviderChoice } from '../../main/engine/protocol.ts';
 import type { EditorStore } from './editor-store.ts';
 import type { Tool } from './editor-state.ts';
 import { History } from './history.ts';

@@ -7,9 +7,9 @@ import {
   type DocumentInfo,
   type EngineStatus,
   type ImageFormat,
+  type ProviderChoice,
   type RunSettings,
 } from '../../main/contract.ts';
-import type { ProviderChoice } from '../../main/engine/protocol.ts';
 import { History } from './history.ts';
 
 export type Tool = 'brush' | 'eraser';

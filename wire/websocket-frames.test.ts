@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeWire, encodeWire } from './wire.ts';
+import { decodeWire, encodeWire } from './websocket-frames.ts';
 
 test('messages with bytes round-trip as raw parts, not JSON arrays', () => {
   const mask = new Uint8Array(100_000).fill(7);
