@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     // 1. Open and show.
     const t0 = performance.now();
     await page.setInputFiles('input[aria-label="Photo file"]', photo);
-    await page.waitForSelector('[data-testid="canvas"][data-shown-photo]', { timeout: 120_000 });
+    // The size appears when the host has the photo; the canvas is aria-busy until it has drawn it.
+    await page.getByText(`${SIZE.width}×${SIZE.height}`).waitFor({ timeout: 120_000 });
+    await page.waitForSelector('[data-testid="canvas"][aria-busy="false"]', { timeout: 120_000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     figures.openAndShowMs = Math.round(performance.now() - t0);
 

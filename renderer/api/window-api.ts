@@ -21,7 +21,5 @@ export function connectApi(onConnection?: (open: boolean) => void): Api | { erro
   const token = new URLSearchParams(location.hash.slice(1)).get('token');
   if (!token) return { error: 'This page needs the address that `npm run serve` printed (it ends with #token=…). Open that address.' };
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const api = createApiClient(webSocketTransport(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`, onConnection));
-  window.api = api; // e2e and benches reach the same client
-  return api;
+  return createApiClient(webSocketTransport(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`, onConnection));
 }

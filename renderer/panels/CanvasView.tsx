@@ -5,13 +5,12 @@ import { bindCanvas } from '../canvas/canvas-binding.ts';
 import { EditorCanvas } from '../canvas/editor-canvas.ts';
 import { PanZoomController } from '../canvas/pan-zoom-controller.ts';
 import { useEditorContext } from '../state/use-editor.ts';
-import { canvasRegistry } from './canvas-registry.ts';
 
 /** View › Zoom In/Out scale about the canvas centre. */
 const MENU_ZOOM_STEP = 1.25;
 
 export function CanvasView() {
-  const { store, actions, api } = useEditorContext();
+  const { store, actions, api, canvas: owner } = useEditorContext();
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -27,8 +26,7 @@ export function CanvasView() {
       (stroke) => actions.pushMask(stroke),
     );
     const unbind = bindCanvas(canvas, store, (m) => store.notify('error', m));
-    actions.maskProbe = () => canvas.mask.hasMask();
-    canvasRegistry.current = canvas;
+    const detach = owner.attach(canvas);
     // The Electron shell's View menu.
     const offMenu = api.onEvent((e) => {
       if (e.event !== 'menu:command') return;
@@ -40,13 +38,13 @@ export function CanvasView() {
     });
     return () => {
       offMenu();
-      canvasRegistry.current = null;
+      detach();
       unbind();
       brush.destroy();
       nav.destroy();
       canvas.destroy();
     };
-  }, [store, actions, api]);
+  }, [store, actions, api, owner]);
 
   return <div ref={ref} className="canvas" data-testid="canvas" />;
 }

@@ -1,10 +1,9 @@
 /** Files, tools, brush, mask overlay, undo/redo and zoom. */
 import { useEffect, useRef, useState } from 'react';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
-import { canvasRegistry } from './canvas-registry.ts';
 
 export function Toolbar() {
-  const { actions } = useEditorContext();
+  const { actions, canvas } = useEditorContext();
   const tool = useEditor((s) => s.tool);
   const brush = useEditor((s) => s.brush);
   const overlay = useEditor((s) => s.overlay);
@@ -82,10 +81,10 @@ export function Toolbar() {
         </button>
       </div>
       <div className="group">
-        <button onClick={() => canvasRegistry.current?.fit()} disabled={!hasDoc} title="Fit (0)">
+        <button onClick={() => canvas.fit()} disabled={!hasDoc} title="Fit (0)">
           Fit
         </button>
-        <button onClick={() => canvasRegistry.current?.actualSize()} disabled={!hasDoc} title="100% (1)">
+        <button onClick={() => canvas.actualSize()} disabled={!hasDoc} title="100% (1)">
           100%
         </button>
         <span className="zoom" aria-label="Zoom">
@@ -97,16 +96,8 @@ export function Toolbar() {
 }
 
 function useZoomPercent(): string {
+  const { canvas } = useEditorContext();
   const [zoom, setZoom] = useState('');
-  useEffect(() => {
-    let off: (() => void) | undefined;
-    const attach = () => {
-      const c = canvasRegistry.current;
-      if (!c) return void requestAnimationFrame(attach);
-      off = c.onViewChange((v) => setZoom(`${(v.scale * 100).toFixed(v.scale < 0.1 ? 1 : 0)}%`));
-    };
-    attach();
-    return () => off?.();
-  }, []);
+  useEffect(() => canvas.onViewChange((v) => setZoom(`${(v.scale * 100).toFixed(v.scale < 0.1 ? 1 : 0)}%`)), [canvas]);
   return zoom;
 }

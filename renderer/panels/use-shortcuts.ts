@@ -2,10 +2,9 @@
 import { useEffect } from 'react';
 import { isTyping } from '../canvas/pan-zoom-controller.ts';
 import { useEditorContext } from '../state/use-editor.ts';
-import { canvasRegistry } from './canvas-registry.ts';
 
 export function useShortcuts(): void {
-  const { actions, store } = useEditorContext();
+  const { actions, store, canvas } = useEditorContext();
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -37,10 +36,10 @@ export function useShortcuts(): void {
           actions.stepBrushSize(1);
           break;
         case '0':
-          canvasRegistry.current?.fit();
+          canvas.fit();
           break;
         case '1':
-          canvasRegistry.current?.actualSize();
+          canvas.actualSize();
           break;
         case 'c':
         case 'C':
@@ -60,5 +59,5 @@ export function useShortcuts(): void {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
     };
-  }, [actions, store]);
+  }, [actions, store, canvas]);
 }

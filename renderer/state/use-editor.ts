@@ -3,12 +3,14 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Api } from '../../main/contract.ts';
 import type { EditorSnapshot } from './editor-state.ts';
 import type { EditorStore } from './editor-store.ts';
-import type { EditorActions } from './editor-actions.ts';
+import type { EditorActions } from '../actions/editor-actions.ts';
+import type { CanvasOwner } from '../canvas/canvas-owner.ts';
 
 export interface EditorContextValue {
   store: EditorStore;
   api: Api;
   actions: EditorActions;
+  canvas: CanvasOwner;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

@@ -1,0 +1,97 @@
+/**
+ * Running an edit: check what the engine needs (photo, prompt, a painted mask, a ready engine), send
+ * the full-resolution mask with the settings, follow its progress, and stage the candidates.
+ */
+import { HostError, type EventPayload, type RunSettings } from '../../main/contract.ts';
+import { fullResolutionMaskPng } from '../canvas/mask-render.ts';
+import type { ActionContext } from './action-context.ts';
+
+export function runActions(ctx: ActionContext, discardStaged: () => Promise<void>) {
+  const { store, api, canvas } = ctx;
+
+  /** Frees the run's preview image, if any. */
+  function clearPreview(): void {
+    const url = store.get().running?.previewUrl;
+    if (url) URL.revokeObjectURL(url);
+  }
+
+  async function startRun(settings: RunSettings): Promise<void> {
+    const s = store.get();
+    const doc = s.doc!;
+    const runId = crypto.randomUUID();
+    const clickedAt = performance.now();
+    if (s.staging) await discardStaged();
+    store.update({
+      running: { runId, candidate: 0, candidates: settings.candidates, stage: 'base', step: 0, totalSteps: 0, previewUrl: null, crop: null, startedAt: Date.now(), cancelling: false },
+      busy: 'preparing-mask',
+    });
+    try {
+      const mask = await fullResolutionMaskPng(s.history.maskOps, doc.width, doc.height);
+      store.update({ busy: null });
+      if (store.get().running?.cancelling) throw new HostError('cancelled', 'The run was cancelled.');
+      const result = await api.invoke('edit:run', { docId: doc.docId, runId, editIds: s.history.editIds, mask, settings });
+      if (store.get().doc?.docId !== doc.docId) return;
+      const clickToResultMs = Math.round(performance.now() - clickedAt);
+      store.update({
+        staging: result.candidates.length ? { runId, candidates: result.candidates, selected: 0, settings, millis: result.millis } : null,
+        compare: { holding: false, amount: 1 },
+        lastRun: { millis: result.millis, clickToResultMs },
+      });
+    } catch (error) {
+      if (error instanceof HostError && error.code === 'cancelled') store.notify('info', 'Run cancelled. Your mask and history are unchanged.');
+      else ctx.report(error);
+    } finally {
+      clearPreview();
+      store.update({ running: null, busy: null });
+    }
+  }
+
+  async function run(seedOverride?: number): Promise<void> {
+    const s = store.get();
+    if (!s.doc) return store.notify('error', 'Open a photo first.');
+    if (s.running) return;
+    if (!s.run.prompt.trim()) return store.notify('error', 'Type a prompt: describe what should appear in the masked area.');
+    if (!canvas.hasMask()) return store.notify('error', 'The mask is empty: paint over the area to change (B for the brush), then run again.');
+    if (s.engine.state !== 'ready') return store.notify('error', `The engine is not ready: ${s.engine.message}`);
+    await startRun({
+      prompt: s.run.prompt.trim(),
+      guidanceScale: s.run.guidanceScale ?? undefined,
+      steps: s.run.steps ?? undefined,
+      seed: seedOverride ?? (s.run.seedMode === 'fixed' ? s.run.seed : null),
+      candidates: s.run.candidates,
+    });
+  }
+
+  return {
+    clearPreview,
+    run,
+
+    /** The same prompt and settings with a new random seed. */
+    async retry(): Promise<void> {
+      const staging = store.get().staging;
+      if (!staging) return run();
+      await discardStaged();
+      await startRun({ ...staging.settings, seed: null });
+    },
+
+    async cancel(): Promise<void> {
+      const running = store.get().running;
+      if (!running || running.cancelling) return;
+      store.update({ running: { ...running, cancelling: true } });
+      await ctx.attempt(() => api.invoke('edit:cancel', { runId: running.runId }));
+    },
+
+    /** The host's progress event for the run in flight: stage, step and the latest preview. */
+    showProgress(p: EventPayload<'edit:progress'>): void {
+      const running = store.get().running;
+      if (!running || running.runId !== p.runId) return;
+      let previewUrl = running.previewUrl;
+      if (p.preview) {
+        if (previewUrl) URL.revokeObjectURL(previewUrl);
+        previewUrl = URL.createObjectURL(new Blob([p.preview as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+      }
+      const { candidate, candidates, stage, step, totalSteps } = p;
+      store.update({ running: { ...running, candidate, candidates, stage, step, totalSteps, previewUrl, crop: p.crop ?? running.crop } });
+    },
+  };
+}
