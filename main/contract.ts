@@ -194,8 +194,12 @@ export const requests = {
       docId: Id,
       runId: Id,
       editIds: z.array(Id).max(10_000),
-      /** PNG at the photo's full resolution; white (>127) = generate. */
+      /** PNG at the photo's full resolution, or of a box of it at maskOrigin; white (>127) = generate. */
       mask: Bytes,
+      /** The mask PNG covers only a box of the photo with its top-left here (outside: keep). */
+      maskOrigin: z.object({ x: Int.nonnegative(), y: Int.nonnegative() }).optional(),
+      /** The mask's grey levels are the blend weights (a feathered mask): every pixel above 0 generates. */
+      softMask: z.boolean().optional(),
       settings: RunSettings,
     }),
     output: EditResult,

@@ -102,7 +102,7 @@ export class EngineHost {
   }
 
   edit(
-    req: { source: ImageSourceInput; mask: Uint8Array; settings: EditSettingsInput; outDir: string },
+    req: { source: ImageSourceInput; mask: Uint8Array; maskOrigin?: { x: number; y: number }; softMask?: boolean; settings: EditSettingsInput; outDir: string },
     onProgress?: (e: Progress) => void,
   ): { id: string; done: Promise<Result> } {
     const id = this.newId();

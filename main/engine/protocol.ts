@@ -49,7 +49,11 @@ export const EngineRequest = z.discriminatedUnion('type', [
     type: z.literal('edit'),
     id: z.string(),
     source: ImageSource,
-    mask: z.instanceof(Uint8Array), // PNG at the photo's full resolution; white (>127) = generate
+    mask: z.instanceof(Uint8Array), // PNG at the photo's full resolution (or of maskOrigin's box); white (>127) = generate
+    /** Where the mask PNG's top-left lies when it covers only a box of the photo (outside it: keep). */
+    maskOrigin: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).optional(),
+    /** The mask's grey levels are the blend weights (the person feathered it); every pixel above 0 generates. */
+    softMask: z.boolean().default(false),
     settings: EditSettings,
     outDir: z.string().min(1), // where candidate patches are written
   }),

@@ -36,7 +36,7 @@ export class EditRunner {
     const doc = docs.get(input.docId);
     if (this.active.has(input.runId)) throw new HostError('bad-request', 'This run is already going.');
     const loaded = engine.requireReady();
-    await checkMask(input.mask, doc);
+    await checkMask(input.mask, doc, input.maskOrigin);
     const source = docs.sourceFor(doc, input.editIds);
     const run: ActiveRun = { engineId: null, cancelRequested: false };
     this.active.set(input.runId, run);
@@ -56,7 +56,7 @@ export class EditRunner {
         candidates: s.candidates,
       };
       if (run.cancelRequested) throw new HostError('cancelled', 'The run was cancelled.');
-      const job = engine.host.edit({ source, mask: input.mask, settings: { ...resolved, preview: true }, outDir: runDir }, (p) =>
+      const job = engine.host.edit({ source, mask: input.mask, maskOrigin: input.maskOrigin, softMask: input.softMask, settings: { ...resolved, preview: true }, outDir: runDir }, (p) =>
         emit({
           event: 'edit:progress',
           payload: {
@@ -134,7 +134,7 @@ export function acceptedEdit(p: StoredPatch): AcceptedEdit {
 }
 
 /** A cheap header check, so a wrong-sized mask gets a clear answer before the engine starts. */
-async function checkMask(mask: Uint8Array, doc: OpenDocument): Promise<void> {
+async function checkMask(mask: Uint8Array, doc: OpenDocument, origin?: { x: number; y: number }): Promise<void> {
   let meta: Metadata;
   try {
     meta = await sharp(mask).metadata();
@@ -142,7 +142,11 @@ async function checkMask(mask: Uint8Array, doc: OpenDocument): Promise<void> {
     throw new HostError('bad-request', 'The mask could not be read as a PNG.');
   }
   if (meta.format !== 'png') throw new HostError('bad-request', 'The mask must be a PNG.');
-  if (meta.width !== doc.info.width || meta.height !== doc.info.height) {
+  if (origin) {
+    if (origin.x + meta.width! > doc.info.width || origin.y + meta.height! > doc.info.height) {
+      throw new HostError('bad-request', `The mask (${meta.width}×${meta.height} at ${origin.x},${origin.y}) reaches outside the ${doc.info.width}×${doc.info.height} photo.`);
+    }
+  } else if (meta.width !== doc.info.width || meta.height !== doc.info.height) {
     throw new HostError(
       'bad-request',
       `The mask is ${meta.width}×${meta.height} but the photo is ${doc.info.width}×${doc.info.height}; they must match.`,

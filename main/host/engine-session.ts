@@ -18,7 +18,7 @@ export interface EngineHostLike {
   start(): Promise<void>;
   load(bundleDir: string, provider?: ProviderChoice): Promise<Loaded>;
   edit(
-    req: { source: ImageSource; mask: Uint8Array; settings: EditRequest['settings']; outDir: string },
+    req: { source: ImageSource; mask: Uint8Array; maskOrigin?: { x: number; y: number }; softMask?: boolean; settings: EditRequest['settings']; outDir: string },
     onProgress?: (e: EngineProgress) => void,
   ): { id: string; done: Promise<EngineResult> };
   cancel(id: string): void;

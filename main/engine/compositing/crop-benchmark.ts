@@ -31,7 +31,7 @@ async function main(photo: string, maskFile: string) {
   }
   const t2 = performance.now();
   const rssAfterCrop = peakRssMB();
-  const crop: EditCrop = { image, plan, original, mask, inputs };
+  const crop: EditCrop = { image, plan, original, mask, coverage: null, inputs };
   const output = new Float32Array(3 * 256 * 256).fill(-1).fill(1, 0, 256 * 256);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crop-benchmark-'));
   const t3 = performance.now();

@@ -11,7 +11,7 @@ import { blendThroughFeather } from './blend.ts';
 import { featherAlpha, featherSigma } from './feather.ts';
 import { modelOutputToBox } from './from-model.ts';
 import { keepMaskForModel } from './keep-mask.ts';
-import { cropMask, decodeMask } from './mask.ts';
+import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
 import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { writePatch } from './patch-file.ts';
 import type { RawImage } from './raw-image.ts';
@@ -38,6 +38,8 @@ export interface EditCrop {
   original: RawImage;
   /** The mask inside plan.box, 1 = generate. */
   mask: Uint8Array;
+  /** A soft mask's blend weights inside plan.box (0..255); null: the blend feathers the hard mask itself. */
+  coverage: Uint8Array | null;
   /** One per requested size, in the order asked for. */
   inputs: ModelInput[];
 }
@@ -47,11 +49,13 @@ export async function prepareEditCrop(
   maskPng: Uint8Array,
   sizes: readonly number[],
   options: EditCropOptions = {},
+  placement: MaskPlacement = {},
 ): Promise<EditCrop> {
   const image = await probeImage(source.imagePath, options);
-  const fullMask = await decodeMask(maskPng, image, image.maxPixels);
+  const fullMask = await decodeMask(maskPng, image, image.maxPixels, placement);
   const plan = planCrop(fullMask.bbox, image, options);
   const mask = cropMask(fullMask, plan.box);
+  const coverage = cropCoverage(fullMask, plan.box);
   const original = await readCurrentPixels(source, image, plan.box);
   const inputs: ModelInput[] = [];
   for (const size of sizes) {
@@ -61,7 +65,7 @@ export async function prepareEditCrop(
       keep: keepMaskForModel(mask, plan, size, options.keepMaskDilation ?? 1),
     });
   }
-  return { image, plan, original, mask, inputs };
+  return { image, plan, original, mask, coverage, inputs };
 }
 
 export interface PasteBackOptions extends SeamCorrectionOptions {
@@ -93,7 +97,8 @@ export async function blendModelOutput(
   const { plan } = crop;
   const generated = await modelOutputToBox(output, outputSize, plan);
   const sigma = featherSigma(plan.square.width, options.featherFraction);
-  const alpha = await featherAlpha(crop.mask, plan.box.width, plan.box.height, sigma);
+  // A soft mask is the person's own feather: blend by it exactly, so nothing outside it changes.
+  const alpha = crop.coverage ?? (await featherAlpha(crop.mask, plan.box.width, plan.box.height, sigma));
   if (options.seamCorrection ?? true) {
     const input = crop.inputs.find((i) => i.size === outputSize);
     const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan) : undefined;

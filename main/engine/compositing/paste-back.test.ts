@@ -182,3 +182,35 @@ test('a photo with EXIF orientation and a P3 profile: patch in its numbers, with
   assert.equal(meta.icc?.length, crop.image.iccProfile?.length, 'the photo\'s profile is embedded in the patch');
   await checkRoundTrip(crop, patch.path, file);
 });
+
+test('a soft (feathered) mask is the blend itself: weight 0 keeps the photo exactly, 255 takes the model', async () => {
+  const w = 451, h = 300;
+  const grey = Buffer.alloc(w * h);
+  for (let y = 100; y < 160; y++) for (let x = 150; x < 250; x++) grey[y * w + x] = x < 170 ? (x - 150) * 12 : 255; // a 20 px ramp on the left
+  const png = await sharp(grey, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer();
+  const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, png, [64], {}, { soft: true });
+  assert.ok(crop.coverage);
+  assert.deepEqual(crop.plan.box.width >= 100, true);
+  const rgb = await blendModelOutput(crop, solidOutput(64, [255, 0, 0]), 64, { seamCorrection: false });
+  const { box } = crop.plan;
+  let outside = 0, ramp = 0;
+  for (let y = 0; y < box.height; y++) {
+    for (let x = 0; x < box.width; x++) {
+      const i = y * box.width + x;
+      const weight = grey[(box.y + y) * w + box.x + x];
+      const o = [0, 1, 2].map((c) => crop.original.data[i * crop.original.channels + c]);
+      const p = [...rgb.subarray(i * 3, i * 3 + 3)];
+      if (weight === 0) {
+        assert.deepEqual(p, o, 'weight 0 keeps the photo');
+        outside++;
+      } else if (weight === 255) {
+        assert.deepEqual(p, [255, 0, 0]);
+      } else {
+        // p = o + (model - o) * weight / 255, to rounding.
+        assert.ok(Math.abs(p[0] - (o[0] + ((255 - o[0]) * weight) / 255)) <= 1);
+        ramp++;
+      }
+    }
+  }
+  assert.ok(outside > 0 && ramp > 0);
+});

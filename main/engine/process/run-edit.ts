@@ -28,7 +28,7 @@ export async function runEdit(
   }
   const respacing = settings.steps === undefined ? manifest.defaults.baseRespacing : respacingWithSteps(manifest.defaults.baseRespacing, settings.steps, T);
   const steps = spaceTimesteps(T, respacing).length;
-  const crop = await prepareEditCrop(req.source, req.mask, sizes);
+  const crop = await prepareEditCrop(req.source, req.mask, sizes, {}, { origin: req.maskOrigin, soft: req.softMask });
   const [baseInput, upInput] = crop.inputs;
   const square = crop.plan.square;
 
