@@ -17,6 +17,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The Electron binary and onnxruntime's CUDA add-on come from hosts outside the npm registry; where
-# those are unreachable set ELECTRON_SKIP_BINARY_DOWNLOAD=1 and ONNXRUNTIME_NODE_INSTALL=skip.
+# Node: package.json's engines (22.12, for packaging); Node 20.19 runs the app and the tests. This
+# says which, and how to get a newer Node, or stops where even running would fail.
+node scripts/check-node-version.mjs setup
+
+# npm 11 runs only the install scripts package.json's allowScripts allows: electron (its binary),
+# onnxruntime-node (the CUDA add-on on Linux) and esbuild. The binary and the add-on come from hosts
+# outside the npm registry; where those are unreachable set ELECTRON_SKIP_BINARY_DOWNLOAD=1 and
+# ONNXRUNTIME_NODE_INSTALL=skip.
 npm ci --no-audit --no-fund
