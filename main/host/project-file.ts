@@ -9,30 +9,60 @@ import { HostError, EditorState, Recipe, Id } from '../contract.ts';
 const MAGIC = Buffer.from('GLIDEPRJ', 'ascii');
 const VERSION = 1;
 
-export const ProjectManifest = z.object({
-  format: z.literal('glide-inpaint-project'),
-  document: z.object({ name: z.string(), blob: z.string() }),
-  edits: z.array(
-    z.object({
-      editId: Id,
-      x: z.number().int().nonnegative(),
-      y: z.number().int().nonnegative(),
-      width: z.number().int().positive(),
-      height: z.number().int().positive(),
-      seed: z.number().int(),
-      recipe: Recipe,
-      patchBlob: z.string(),
-      maskBlob: z.string(),
-    }),
-  ),
-  state: EditorState,
-});
+/**
+ * Names of embedded files: only the forms this editor writes. They are never used as file names on
+ * disk (project-service.ts names files by index), but a strict form keeps the header honest.
+ */
+export const BlobName = z.string().regex(/^(original|patch-[A-Za-z0-9_-]{1,64}|mask-[0-9]{1,6})$/, 'not a part name this editor writes');
+/** Coordinates and sizes within the largest photo the editor opens (60 MP: a side under 2^20). */
+const Coord = z.number().int().nonnegative().max(2 ** 20);
+const Side = z.number().int().positive().max(2 ** 20);
+/** More edits than any history holds is a damaged or crafted file. */
+export const MAX_PROJECT_EDITS = 10_000;
+
+export const ProjectManifest = z
+  .object({
+    format: z.literal('glide-inpaint-project'),
+    document: z.object({ name: z.string().min(1).max(1024), blob: BlobName }).strict(),
+    edits: z
+      .array(
+        z
+          .object({
+            editId: Id,
+            x: Coord,
+            y: Coord,
+            width: Side,
+            height: Side,
+            seed: z.number().int().min(-(2 ** 53)).max(2 ** 53),
+            recipe: Recipe.extend({ prompt: z.string().max(2000), model: z.object({ name: z.string().max(256), sha256: z.string().max(128) }), createdAt: z.string().max(64) }),
+            patchBlob: BlobName,
+            maskBlob: BlobName,
+          })
+          .strict(),
+      )
+      .max(MAX_PROJECT_EDITS),
+    state: EditorState,
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const ids = new Set<string>();
+    for (const e of m.edits) {
+      if (ids.has(e.editId)) ctx.addIssue({ code: 'custom', message: `edit ${e.editId} appears twice` });
+      ids.add(e.editId);
+    }
+    for (const entry of m.state.entries) {
+      if (entry.kind === 'edit' && !ids.has(entry.editId)) ctx.addIssue({ code: 'custom', message: 'the history names an edit the file does not hold' });
+    }
+    if (m.state.position > m.state.entries.length) ctx.addIssue({ code: 'custom', message: 'the history position is past its end' });
+  });
 export type ProjectManifest = z.infer<typeof ProjectManifest>;
 
-const Header = z.object({
-  manifest: z.unknown(),
-  blobs: z.record(z.string(), z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() })),
-});
+const Header = z
+  .object({
+    manifest: z.unknown(),
+    blobs: z.record(BlobName, z.object({ offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() }).strict()),
+  })
+  .strict();
 
 export function encodeProject(manifest: ProjectManifest, blobs: Map<string, Uint8Array>): Buffer {
   let offset = 0;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { HostError, type EditorState, type OpenedProject, type SavedFile } from '../contract.ts';
 import type { DocumentStore, StoredPatch } from './document-store.ts';
 import { acceptedEdit } from './edit-runner.ts';
+import { fileInside } from './contained-path.ts';
 import type { FileUrls } from './file-urls.ts';
 import { decodeProject, encodeProject, type ProjectManifest } from './project-file.ts';
 import { suggestedFileName, type SaveDestination } from './save-destination.ts';
@@ -58,24 +59,34 @@ export class ProjectService {
 
   async openBytes(name: string, bytes: Uint8Array): Promise<OpenedProject> {
     const { manifest, blobs } = decodeProject(bytes, name);
+    const damaged = (what: string) => new HostError('bad-project', `"${name}" is damaged (${what}).`);
     const blob = (blobName: string) => {
       const b = blobs.get(blobName);
-      if (!b) throw new HostError('bad-project', `"${name}" is damaged (a part is missing).`);
+      if (!b) throw damaged('a part is missing');
+      return b;
+    };
+    const png = (blobName: string) => {
+      const b = blob(blobName);
+      if (!isPng(b)) throw damaged('an edit or mask is not a PNG image');
       return b;
     };
     const original = blob(manifest.document.blob);
     const doc = await this.deps.docs.openBytes(manifest.document.name, original);
     try {
+      for (const e of manifest.edits) {
+        if (e.x + e.width > doc.info.width || e.y + e.height > doc.info.height) throw damaged('an edit lies outside the photo');
+      }
+      // Files are named by their index in the manifest, never by a name taken from the file.
       const editsDir = path.join(doc.dir, 'edits');
       await mkdir(editsDir, { recursive: true });
       const maskPaths = new Map<string, string>();
-      for (const e of manifest.edits) {
-        const patchPath = path.join(editsDir, `${e.editId}.png`);
-        await writeFile(patchPath, blob(e.patchBlob));
+      for (const [index, e] of manifest.edits.entries()) {
+        const patchPath = fileInside(editsDir, `patch-${index}.png`);
+        await writeFile(patchPath, png(e.patchBlob), { flag: 'wx' });
         let maskPath = maskPaths.get(e.maskBlob);
         if (!maskPath) {
-          maskPath = path.join(editsDir, `${e.maskBlob}.png`);
-          await writeFile(maskPath, blob(e.maskBlob));
+          maskPath = fileInside(editsDir, `mask-${maskPaths.size}.png`);
+          await writeFile(maskPath, png(e.maskBlob), { flag: 'wx' });
           maskPaths.set(e.maskBlob, maskPath);
         }
         const stored: StoredPatch = {
@@ -92,11 +103,15 @@ export class ProjectService {
         };
         doc.edits.set(stored.id, stored);
       }
-      const position = Math.min(manifest.state.position, manifest.state.entries.length);
-      return { document: doc.info, edits: [...doc.edits.values()].map(acceptedEdit), state: { ...manifest.state, position } };
+      return { document: doc.info, edits: [...doc.edits.values()].map(acceptedEdit), state: manifest.state };
     } catch (error) {
       await this.deps.docs.close(doc.info.docId);
       throw error;
     }
   }
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+function isPng(bytes: Uint8Array): boolean {
+  return bytes.byteLength > PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
