@@ -10,12 +10,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { HostEvent } from '../main/contract.ts';
 import type { FileUrls } from '../main/host/file-urls.ts';
 import { createDispatcher, type Handlers } from '../main/host/register-handlers.ts';
 import { rendererCsp } from '../main/host/renderer-csp.ts';
-import { decodeWire, encodeWire } from '../wire/websocket-frames.ts';
+import { DEFAULT_API_SOCKET_LIMITS, serveApiSocket, startHeartbeat, type ApiSocketLimits } from './api-socket.ts';
+import { encodeWire, MAX_WIRE_MESSAGE_BYTES } from '../wire/websocket-frames.ts';
 
 export interface ServeServerOptions {
   /** 0 picks a free port. */
@@ -26,8 +28,15 @@ export interface ServeServerOptions {
   files: FileUrls;
   /** The host's handlers, reached through the one registration point. */
   handlers: Handlers;
-  /** Largest WebSocket message (a 50 MP PNG photo is well under this). */
+  /** Largest WebSocket message; default MAX_WIRE_MESSAGE_BYTES (wire/websocket-frames.ts says why). */
   maxPayloadBytes?: number;
+  /** Per-socket caps on requests in flight. */
+  limits?: ApiSocketLimits;
+  /** Pages open at once (tabs); more upgrades are answered 503. */
+  maxSockets?: number;
+  /** How often sockets are pinged; one that missed the previous ping is dropped. */
+  heartbeatMs?: number;
+  log?: (message: string) => void;
 }
 
 export interface ServeServer {
@@ -51,14 +60,26 @@ const STATIC_TYPES: Record<string, string> = {
 export async function startServeServer(options: ServeServerOptions): Promise<ServeServer> {
   /** Sockets that passed the Origin, Host and token checks at upgrade: the sender check. */
   const sockets = new Set<WebSocket>();
-  const dispatch = createDispatcher(options.handlers, { isTrustedSender: (ws: WebSocket) => sockets.has(ws) });
+  const log = options.log ?? ((m: string) => console.error(`serve: ${m}`));
+  const dispatch = createDispatcher(options.handlers, {
+    isTrustedSender: (ws: WebSocket) => sockets.has(ws),
+    log: (m, e) => log(`${m}: ${(e as Error)?.message ?? e}`),
+  });
   let origin = '';
   let hostHeader = '';
 
   const server = http.createServer((req, res) => {
     void handleHttp(req, res).catch(() => {
-      send(res, 500, "Internal error");
+      send(res, 500, 'Internal error');
     });
+  });
+  // Slow or stalled clients: headers within 10 s, a whole request within 30 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  // Requests Node cannot parse are answered 400 (or dropped when the socket is already gone).
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -67,7 +88,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (req.headers.host !== hostHeader) return send(res, 421, 'Misdirected request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-    const pathname = new URL(req.url ?? '/', origin).pathname;
+    const pathname = requestPath(req.url);
+    if (pathname === null) return send(res, 400, 'Bad request target');
     if (pathname.startsWith('/files/')) {
       const file = options.files.resolveKey(pathname.slice('/files/'.length));
       if (!file) return send(res, 404, 'Not found');
@@ -75,7 +97,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       if (file.downloadName) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(file.downloadName)}`;
       return streamFile(req, res, file.path, headers);
     }
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const relative = pathname === '/' ? 'index.html' : decodePath(pathname.slice(1));
+    if (relative === null) return send(res, 400, 'Bad percent-encoding in the path');
     const full = path.resolve(options.staticDir, relative);
     if (!full.startsWith(path.resolve(options.staticDir) + path.sep)) return send(res, 404, 'Not found');
     const type = STATIC_TYPES[path.extname(full)];
@@ -88,39 +111,34 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     return streamFile(req, res, full, headers);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 1024 ** 3 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_WIRE_MESSAGE_BYTES });
+  const limits = options.limits ?? DEFAULT_API_SOCKET_LIMITS;
+  const stopHeartbeat = startHeartbeat(() => sockets, options.heartbeatMs ?? 30_000);
+
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
+    // Node removes its own listeners from an upgraded socket: a reset must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => endSocket(socket, `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const url = requestUrl(req.url);
+    if (!url) return refuse('400 Bad Request');
     const ok =
       url.pathname === '/api' &&
       req.headers.host === hostHeader &&
       req.headers.origin === origin &&
       tokenMatches(url.searchParams.get('token') ?? '', options.token);
-    if (!ok) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return ws.close(1003, 'binary frames only');
-        void answer(ws, toBytes(data));
-      });
-    });
-  });
-
-  async function answer(ws: WebSocket, frame: Uint8Array): Promise<void> {
-    let message;
+    if (!ok) return refuse('403 Forbidden');
+    if (sockets.size >= (options.maxSockets ?? 16)) return refuse('503 Service Unavailable');
     try {
-      message = decodeWire(frame);
-    } catch {
-      return ws.close(1007, 'malformed frame');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.add(ws);
+        ws.on('close', () => sockets.delete(ws));
+        serveApiSocket(ws, dispatch, limits, log);
+      });
+    } catch (error) {
+      log(`upgrade failed: ${(error as Error).message}`);
+      socket.destroy();
     }
-    if (message.t !== 'req' || typeof message.id !== 'number') return;
-    const envelope = await dispatch(message.channel, ws, message.input);
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'res', id: message.id, envelope }));
-  }
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,9 +153,10 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     url: `${origin}/#token=${options.token}`,
     broadcast(e) {
       const frame = encodeWire({ t: 'evt', event: e.event, payload: e.payload });
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame);
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(frame, () => {});
     },
     async close() {
+      stopHeartbeat();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -151,10 +170,30 @@ function tokenMatches(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function toBytes(data: unknown): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data as Buffer;
+/** The request target as a URL on our origin, or null when it is not a valid target. */
+function requestUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+function requestPath(target: string | undefined): string | null {
+  return requestUrl(target)?.pathname ?? null;
+}
+
+function decodePath(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+}
+
+function endSocket(socket: Duplex, response: string): void {
+  if (socket.writable && !socket.destroyed) socket.end(response);
+  else socket.destroy();
 }
 
 async function streamFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, headers: Record<string, string>): Promise<void> {

@@ -15,6 +15,14 @@ export type WireMessage =
 
 const BYTES_KEY = '$bytes';
 
+/**
+ * The largest message either side sends: a photo or project opened as bytes. The worst legitimate
+ * case is a 60-megapixel (the host's pixel limit) 8-bit RGBA PNG stored without compression,
+ * 240 MB; a 50 MP mask PNG is at most 200 MB. The server refuses bigger frames, and the page says
+ * so before sending one.
+ */
+export const MAX_WIRE_MESSAGE_BYTES = 256 * 1024 * 1024;
+
 export function encodeWire(message: WireMessage): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   let offset = 0;

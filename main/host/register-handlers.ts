@@ -22,6 +22,7 @@ export interface DispatcherOptions<S> {
 export function createDispatcher<S>(handlers: Handlers, options: DispatcherOptions<S>): Dispatch<S> {
   const log = options.log ?? ((m, e) => console.error(m, e));
   return async (channel, sender, rawInput) => {
+    if (typeof channel !== 'string') return fail('bad-request', 'The request names no channel.');
     if (!isChannel(channel)) return fail('bad-request', `Unknown request "${channel.slice(0, 64)}".`);
     let trusted = false;
     try {
@@ -30,11 +31,10 @@ export function createDispatcher<S>(handlers: Handlers, options: DispatcherOptio
       trusted = false;
     }
     if (!trusted) return fail('forbidden', 'This request did not come from the editor window.');
+    // Every input is a plain object; bytes or arrays there would only produce a list of their keys.
+    if (!isPlainObject(rawInput)) return fail('bad-request', `The request "${channel}" was malformed (input: expected an object).`);
     const parsed = requests[channel].input.safeParse(rawInput);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return fail('bad-request', `The request "${channel}" was malformed (${issue?.path.join('.') || 'input'}: ${issue?.message}).`);
-    }
+    if (!parsed.success) return fail('bad-request', `The request "${channel}" was malformed (${describeIssue(parsed.error.issues[0])}).`);
     try {
       const handler = handlers[channel] as (input: unknown) => unknown;
       return { ok: true, value: (await handler(parsed.data)) ?? null };
@@ -64,6 +64,23 @@ export function registerHandlers<S>(transport: ChannelTransport<S>, handlers: Ha
 
 function isChannel(channel: string): channel is Channel {
   return typeof channel === 'string' && Object.hasOwn(requests, channel);
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** One issue in a line: where and what, never the input's own keys or values at length. */
+function describeIssue(issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] } | undefined): string {
+  if (!issue) return 'input: invalid';
+  const where = issue.path.map(String).join('.').slice(0, 80) || 'input';
+  const what =
+    issue.code === 'unrecognized_keys' && issue.keys
+      ? `unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 32))).join(', ')}${issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : ''}`
+      : issue.message.slice(0, 120);
+  return `${where}: ${what}`;
 }
 
 function fail(code: Extract<Envelope, { ok: false }>['error']['code'], message: string): Envelope {

@@ -4,7 +4,7 @@
  * client reconnects, so a restarted tab or server hiccup does not leave the page stuck.
  */
 import { HostError, type ApiTransport } from '../../main/contract.ts';
-import { decodeWire, encodeWire } from '../../wire/websocket-frames.ts';
+import { decodeWire, encodeWire, MAX_WIRE_MESSAGE_BYTES } from '../../wire/websocket-frames.ts';
 
 export function webSocketTransport(url: string, onConnection?: (open: boolean) => void): ApiTransport {
   let socket: WebSocket | null = null;
@@ -23,7 +23,12 @@ export function webSocketTransport(url: string, onConnection?: (open: boolean) =
         resolve(ws);
       };
       ws.onmessage = (m) => {
-        const message = decodeWire(new Uint8Array(m.data as ArrayBuffer));
+        let message;
+        try {
+          message = decodeWire(new Uint8Array(m.data as ArrayBuffer));
+        } catch {
+          return console.error('a message from the editor server could not be decoded');
+        }
         if (message.t === 'res') {
           pending.get(message.id)?.resolve(message.envelope);
           pending.delete(message.id);
@@ -48,10 +53,15 @@ export function webSocketTransport(url: string, onConnection?: (open: boolean) =
 
   return {
     async request(channel, input) {
-      const ws = socket ?? (await connect());
       const id = nextId++;
+      const frame = encodeWire({ t: 'req', id, channel, input });
+      // The server refuses bigger frames by closing the socket; say why before sending one.
+      if (frame.byteLength > MAX_WIRE_MESSAGE_BYTES) {
+        throw new HostError('too-large', `This file is ${Math.round(frame.byteLength / 2 ** 20)} MB; the editor in a browser takes files up to ${MAX_WIRE_MESSAGE_BYTES / 2 ** 20} MB.`);
+      }
+      const ws = socket ?? (await connect());
       const answer = new Promise<unknown>((resolve, reject) => pending.set(id, { resolve, reject }));
-      ws.send(encodeWire({ t: 'req', id, channel, input }));
+      ws.send(frame);
       return answer;
     },
     subscribe(listener) {
