@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: Python model tests, then Node tests (engine, ONNX parity, contract).
+# The whole test suite: typecheck and lint (layer rules), Python model tests, Node tests (engine, ONNX
+# parity, contract), the editor in a browser, the Electron shell.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
+echo "== Typecheck (Node, browser and e2e tsconfigs) =="
+npm run --silent typecheck || status=1
+echo "== Lint (biome.json) and layer rules (.dependency-cruiser.cjs) =="
+npm run --silent lint || status=1
 echo "== Python (models/) =="
 /usr/bin/python3 -m pytest -q models/tests || status=1
 echo "== Node =="

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-export async function openFileBody(filePath: string): Promise<{ body: BodyInit; size: number }> {
+export async function openFileBody(filePath: string): Promise<{ body: ReadableStream<Uint8Array>; size: number }> {
   const info = await stat(filePath);
   if (!info.isFile()) throw new Error(`${filePath} is not a file`);
   return { body: Readable.toWeb(createReadStream(filePath)) as ReadableStream<Uint8Array>, size: info.size };

@@ -16,7 +16,7 @@ export interface ImageProtocolOptions {
   /** FileUrls.resolveKey: the registered file behind a key, or undefined. */
   resolveKey: (key: string) => ServedFileLike | undefined;
   /** Opens a file for the response body; rejects when it is gone. Injected so tests need no disk. */
-  open: (filePath: string) => Promise<{ body: BodyInit; size: number }>;
+  open: (filePath: string) => Promise<{ body: ReadableStream<Uint8Array>; size: number }>;
 }
 
 const KEY = /^[0-9a-f]{32}$/;
@@ -30,7 +30,7 @@ export function createImageProtocolHandler(options: ImageProtocolOptions): (requ
     if (!KEY.test(key)) return reply(400, 'Not an image id');
     const file = options.resolveKey(key);
     if (!file) return reply(404, 'Unknown image');
-    let opened: { body: BodyInit; size: number };
+    let opened: { body: ReadableStream<Uint8Array>; size: number };
     try {
       opened = await options.open(file.path);
     } catch {

@@ -17,7 +17,7 @@ export function engineActions(ctx: ActionContext) {
     },
 
     /** Back to the model that ships with the app. */
-    async useDefaultModel(): Promise<void> {
+    async switchToDefaultModel(): Promise<void> {
       await ctx.attempt(() => api.invoke('settings:set', { engine: { bundleDir: null } }));
     },
 

@@ -3,14 +3,8 @@
  * adapter over ipcRenderer built with the same createApiClient); in serve mode we build it here over
  * the WebSocket, with the per-launch token from the address's fragment.
  */
-import { createApiClient, type Api, type ApiTransport } from '../../main/contract.ts';
+import { createApiClient, type Api } from '../../main/contract.ts';
 import { webSocketTransport } from './ws-transport.ts';
-
-declare global {
-  interface Window {
-    api?: Api & Partial<ApiTransport>;
-  }
-}
 
 export function connectApi(onConnection?: (open: boolean) => void): Api | { error: string } {
   const bridge = window.api;

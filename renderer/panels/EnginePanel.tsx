@@ -33,7 +33,7 @@ export function EnginePanel() {
             Choose model…
           </button>
         )}
-        <button onClick={() => void actions.useDefaultModel()}>Default model</button>
+        <button onClick={() => void actions.switchToDefaultModel()}>Default model</button>
         <button onClick={() => void actions.restartEngine()} disabled={engine.state === 'starting' || engine.state === 'loading'}>
           Restart engine
         </button>
