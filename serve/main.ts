@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import { EngineSession } from '../main/host/engine-session.ts';
 import { FileUrls } from '../main/host/file-urls.ts';
 import { jsonFileSettingsStore, SettingsService } from '../main/host/settings-service.ts';
 import { chooseBundle } from '../main/host/bundle-choice.ts';
+import { createWorkFolder } from '../main/host/work-folder.ts';
 import { startServeServer, type ServeServer } from './http-server.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   const configHome = process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
   const settingsFile = values.settings ?? path.join(configHome, 'glide-inpaint-editor', 'settings.json');
   const settings = new SettingsService(jsonFileSettingsStore(settingsFile));
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'glide-serve-'));
+  const work = createWorkFolder(os.tmpdir(), 'glide-serve-');
+  if (work.swept.length) console.log(`Removed ${work.swept.length} work folder(s) left by earlier runs that did not stop cleanly.`);
+  const workDir = work.dir;
   const files = new FileUrls('/files/');
   let server: ServeServer | null = null;
   const emit = (e: HostEvent) => server?.broadcast(e);
@@ -75,17 +77,21 @@ async function main(): Promise<void> {
   console.log('Open that address in Chromium (the token after # lets only that page drive the editor). Ctrl+C stops.');
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await server?.close();
-    await engine.stop();
-    await host.dispose();
-    await rm(workDir, { recursive: true, force: true });
-    process.exit(0);
+    await server?.close().catch(() => {});
+    await engine.stop().catch(() => {});
+    await host.dispose().catch(() => {});
+    process.exit(code); // the work folder goes in the 'exit' listener
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // A stray rejected promise is a bug to log, not a reason to drop the person's open documents.
+  process.on('unhandledRejection', (reason) => console.error('serve: unhandled rejection:', reason));
+  process.on('uncaughtException', (error) => {
+    console.error('serve: stopping after an unexpected error:', error);
+    void stop(1);
+  });
   void engine.start();
 }
 

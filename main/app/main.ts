@@ -3,7 +3,7 @@
  * custom protocols, and the engine as a utilityProcess. Everything the renderer can ask for goes
  * through the host's handlers (main/host), registered once with the sender check.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
 import type { HostEvent } from '../contract.ts';
@@ -14,6 +14,7 @@ import { FileUrls } from '../host/file-urls.ts';
 import { registerHandlers } from '../host/register-handlers.ts';
 import { SettingsService } from '../host/settings-service.ts';
 import { chooseBundle } from '../host/bundle-choice.ts';
+import { createWorkFolder } from '../host/work-folder.ts';
 import { APP_SCHEME, IMAGE_SCHEME, IMAGE_URL_PREFIX } from './app-origin.ts';
 import { appPaths } from './app-paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
@@ -96,7 +97,10 @@ async function startShell(): Promise<Shell> {
 
   const store = new ShellStore(electronStoreBackend());
   const settings = new SettingsService(store.settingsStore());
-  const workDir = await mkdtemp(path.join(app.getPath('temp'), 'glide-editor-'));
+  // Removed at exit (also after a crash the process sees); folders of killed launches are swept here.
+  const work = createWorkFolder(app.getPath('temp'), 'glide-editor-');
+  if (work.swept.length) log(`removed ${work.swept.length} work folder(s) left by launches that did not quit cleanly`);
+  const workDir = work.dir;
 
   let window: BrowserWindow | null = null;
   const editorContents = () => BrowserWindow.getAllWindows().map((w) => w.webContents);
@@ -182,7 +186,7 @@ async function startShell(): Promise<Shell> {
     async dispose() {
       await engine.stop();
       await host.dispose().catch(() => {});
-      await rm(workDir, { recursive: true, force: true }).catch(() => {});
+      work.remove();
     },
   };
 }
