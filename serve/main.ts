@@ -19,6 +19,7 @@ import { FileUrls } from '../main/host/file-urls.ts';
 import { jsonFileSettingsStore, SettingsService } from '../main/host/settings-service.ts';
 import { chooseBundle } from '../main/host/bundle-choice.ts';
 import { createWorkFolder } from '../main/host/work-folder.ts';
+import { bundleDirAllowList } from '../main/host/installed-bundles.ts';
 import { startServeServer, type ServeServer } from './http-server.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     settings,
     chooseSaveTarget: async () => 'download',
     pathAccess: false,
+    mayUseBundleDir: bundleDirAllowList(REPO_ROOT, () => [values.bundle]),
     emit,
   });
   server = await startServeServer({ port, staticDir: values.static, token: randomBytes(24).toString('base64url'), files, handlers: host.handlers });

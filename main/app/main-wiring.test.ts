@@ -113,6 +113,11 @@ test('IPC answers our page and refuses foreign frames, subframes and malformed i
   assert.equal(sub.error?.code, 'forbidden');
   const bad = await call('invoke', { channel: 'image:open-path', input: { path: 42 }, frameUrl: 'app://editor/index.html' });
   assert.equal(bad.error?.code, 'bad-request');
+  // Paths from the page: only those in Open Recent; model folders: only installed or chosen ones.
+  const notRecent = await call('invoke', { channel: 'image:open-path', input: { path: '/etc/hostname' }, frameUrl: 'app://editor/index.html' });
+  assert.equal(notRecent.error?.code, 'forbidden');
+  const freeFolder = await call('invoke', { channel: 'settings:set', input: { engine: { bundleDir: '/tmp' } }, frameUrl: 'app://editor/index.html' });
+  assert.equal(freeFolder.error?.code, 'forbidden');
 });
 
 test('the app page comes with its CSP; other files and unknown images are refused', async () => {

@@ -15,6 +15,7 @@ import { registerHandlers } from '../host/register-handlers.ts';
 import { SettingsService } from '../host/settings-service.ts';
 import { chooseBundle } from '../host/bundle-choice.ts';
 import { createWorkFolder } from '../host/work-folder.ts';
+import { bundleDirAllowList } from '../host/installed-bundles.ts';
 import { APP_SCHEME, IMAGE_SCHEME, IMAGE_URL_PREFIX } from './app-origin.ts';
 import { appPaths } from './app-paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
@@ -152,6 +153,7 @@ async function startShell(): Promise<Shell> {
     installMenu();
   });
 
+  const chosenBundles = new Set<string>();
   const host: Host = createHost({
     mode: 'electron',
     version: app.getVersion(),
@@ -160,7 +162,14 @@ async function startShell(): Promise<Shell> {
     engine,
     settings,
     chooseSaveTarget: dialogs.chooseSaveTarget,
-    chooseOpenPath: recent.chooseOpenPath,
+    chooseOpenPath: async (kind) => {
+      const chosen = await recent.chooseOpenPath(kind);
+      if (chosen && kind === 'model') chosenBundles.add(path.dirname(chosen));
+      return chosen;
+    },
+    // Paths from the page: only what Open Recent lists (dialogs open in this process, drops send bytes).
+    mayOpenPath: (filePath, kind) => store.recentFiles().some((f) => f.path === filePath && f.kind === kind),
+    mayUseBundleDir: bundleDirAllowList(paths.bundleRoot, () => chosenBundles),
     emit,
   });
   registerHandlers(

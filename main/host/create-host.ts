@@ -30,6 +30,16 @@ export interface HostDeps {
    * says false: a browser page only ever hands over bytes the person chose.
    */
   pathAccess?: boolean;
+  /**
+   * Which paths the renderer may name (Electron: the recent-files list; dialogs and drops never send
+   * a path). Without it every path is allowed where pathAccess is not false (tests).
+   */
+  mayOpenPath?: (filePath: string, kind: 'image' | 'project') => boolean;
+  /**
+   * Which model folders a page may switch to through settings:set (serve: the command line's and the
+   * installed bundles; Electron: the ones chosen in its dialog). The dialog's own choice always passes.
+   */
+  mayUseBundleDir?: (dir: string) => boolean;
   /** Native open dialogs (Electron); absent in serve mode, where the renderer uses a file input. */
   chooseOpenPath?: (kind: 'image' | 'project' | 'model') => Promise<string | null>;
   emit: (e: HostEvent) => void;
@@ -53,8 +63,19 @@ export function createHost(deps: HostDeps): Host {
 
   const noPaths = () => new HostError('unsupported', 'Opening files by path is not available here; use the Open button or drop a file on the window.');
 
-  const setSettings = async (patch: SettingsPatch) => {
+  const checkPath = (filePath: string, kind: 'image' | 'project') => {
+    if (deps.pathAccess === false) throw noPaths();
+    if (deps.mayOpenPath && !deps.mayOpenPath(filePath, kind)) {
+      throw new HostError('forbidden', 'Only files chosen in an Open dialog or listed in Open Recent can be opened by path; use File › Open.');
+    }
+  };
+
+  const setSettings = async (patch: SettingsPatch, fromDialog = false) => {
     const before = (await deps.settings.get()).engine;
+    const dir = patch.engine?.bundleDir;
+    if (!fromDialog && typeof dir === 'string' && dir !== before.bundleDir && deps.mayUseBundleDir && !deps.mayUseBundleDir(dir)) {
+      throw new HostError('forbidden', 'That model folder is not one of the installed bundles; choose a model with Choose model… (or --bundle on the command line).');
+    }
     const next = await deps.settings.set(patch);
     // A new model folder or execution provider takes effect now, not at the next launch.
     if (next.engine.bundleDir !== before.bundleDir || next.engine.provider !== before.provider) void deps.engine.load();
@@ -65,7 +86,7 @@ export function createHost(deps: HostDeps): Host {
     'app:info': () => ({ mode: deps.mode, nativeDialogs: !!deps.chooseOpenPath, version: deps.version, maxPixels: MAX_PIXELS }),
     'image:open-bytes': async ({ name, bytes }) => (await docs.openBytes(name, bytes)).info,
     'image:open-path': async ({ path: p }) => {
-      if (deps.pathAccess === false) throw noPaths();
+      checkPath(p, 'image');
       return (await docs.openPath(p)).info;
     },
     'image:open-dialog': async () => {
@@ -91,7 +112,7 @@ export function createHost(deps: HostDeps): Host {
     'project:save': ({ docId, state }) => projects.save(docId, state),
     'project:open-bytes': ({ name, bytes }) => projects.openBytes(name, bytes),
     'project:open-path': ({ path: p }) => {
-      if (deps.pathAccess === false) throw noPaths();
+      checkPath(p, 'project');
       return projects.openPath(p);
     },
     'project:open-dialog': async () => {
@@ -102,7 +123,7 @@ export function createHost(deps: HostDeps): Host {
     'model:choose-dialog': async () => {
       if (!deps.chooseOpenPath) throw noDialogs();
       const manifest = await deps.chooseOpenPath('model');
-      return manifest ? setSettings({ engine: { bundleDir: path.dirname(manifest) } }) : null;
+      return manifest ? setSettings({ engine: { bundleDir: path.dirname(manifest) } }, true) : null;
     },
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => setSettings(patch),

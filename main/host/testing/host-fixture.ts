@@ -22,7 +22,14 @@ export interface HostFixture {
 }
 
 export async function hostFixture(
-  options: { chooseSaveTarget?: ChooseSaveTarget; startEngine?: boolean; pathAccess?: boolean; chooseOpenPath?: HostDeps['chooseOpenPath'] } = {},
+  options: {
+    chooseSaveTarget?: ChooseSaveTarget;
+    startEngine?: boolean;
+    pathAccess?: boolean;
+    chooseOpenPath?: HostDeps['chooseOpenPath'];
+    mayOpenPath?: HostDeps['mayOpenPath'];
+    mayUseBundleDir?: HostDeps['mayUseBundleDir'];
+  } = {},
 ): Promise<HostFixture> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'host-test-'));
   const files = new FileUrls('/files/');
@@ -41,6 +48,8 @@ export async function hostFixture(
     chooseSaveTarget: options.chooseSaveTarget ?? (async () => 'download'),
     pathAccess: options.pathAccess,
     chooseOpenPath: options.chooseOpenPath,
+    mayOpenPath: options.mayOpenPath,
+    mayUseBundleDir: options.mayUseBundleDir,
     emit,
   });
   return {
