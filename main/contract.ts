@@ -5,13 +5,14 @@
  * main/host/register-handlers.ts) and the renderer's client parses responses and events.
  *
  * It lives in main/ beside engine/protocol.ts because the host owns it, but imports nothing except
- * zod and that protocol (itself zod only), so the preload and the renderer bundle it as they are.
+ * zod, that protocol and mask-ops.ts (both zod only), so the preload and the renderer bundle it as they are.
  *
  * Images move as URLs the host serves (custom protocol in Electron, /files/... in serve mode) or as
  * encoded bytes (Uint8Array of PNG/JPEG/WebP); never as JSON arrays of pixels.
  */
 import { z } from 'zod';
 import { ProviderChoice } from './engine/protocol.ts';
+import { MASK_OPS } from './mask-ops.ts';
 
 /** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
 export { ProviderChoice };
@@ -89,6 +90,7 @@ export type Stroke = z.infer<typeof Stroke>;
 
 export const HistoryEntry = z.discriminatedUnion('kind', [
   Stroke,
+  ...MASK_OPS,
   z.object({ kind: z.literal('clear') }),
   z.object({ kind: z.literal('invert') }),
   z.object({ kind: z.literal('edit'), editId: Id, label: z.string().max(2000) }),

@@ -1,9 +1,9 @@
 /**
  * Running an edit: check what the engine needs (photo, prompt, a painted mask, a ready engine), send
- * the full-resolution mask with the settings, follow its progress, and stage the candidates.
+ * the full-resolution mask (only its box) with the settings, follow its progress, and stage the candidates.
  */
 import { HostError, type EventPayload, type RunSettings } from '../../main/contract.ts';
-import { fullResolutionMaskPng } from '../canvas/mask-render.ts';
+import { engineMask } from '../canvas/engine-mask.ts';
 import type { ActionContext } from './action-context.ts';
 
 export function runActions(ctx: ActionContext, discardStaged: () => Promise<void>) {
@@ -26,10 +26,19 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
       busy: 'preparing-mask',
     });
     try {
-      const mask = await fullResolutionMaskPng(s.history.maskOps, doc.width, doc.height);
+      const mask = await engineMask(s.history.maskOps, doc.width, doc.height);
       store.update({ busy: null });
       if (store.get().running?.cancelling) throw new HostError('cancelled', 'The run was cancelled.');
-      const result = await api.invoke('edit:run', { docId: doc.docId, runId, editIds: s.history.editIds, mask, settings });
+      if (!mask) throw new HostError('empty-mask', 'The mask is empty: paint over the area to change (B for the brush), then run again.');
+      const result = await api.invoke('edit:run', {
+        docId: doc.docId,
+        runId,
+        editIds: s.history.editIds,
+        mask: mask.png,
+        maskOrigin: mask.origin,
+        softMask: mask.soft,
+        settings,
+      });
       if (store.get().doc?.docId !== doc.docId) return;
       const clickToResultMs = Math.round(performance.now() - clickedAt);
       store.update({

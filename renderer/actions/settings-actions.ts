@@ -3,7 +3,7 @@
  * at once, and saved to the host shortly after the last change (one write per burst of slider moves).
  */
 import type { Settings } from '../../main/contract.ts';
-import type { EditorSnapshot, Tool } from '../state/editor-state.ts';
+import type { EditorSnapshot, MaskToolOptions, Tool } from '../state/editor-state.ts';
 import type { ActionContext } from './action-context.ts';
 
 const PERSIST_DELAY_MS = 400;
@@ -45,6 +45,10 @@ export function settingsActions({ store, api }: ActionContext) {
 
     setTool(tool: Tool): void {
       store.update({ tool });
+    },
+
+    setMaskTools(options: Partial<MaskToolOptions>): void {
+      store.update((s) => ({ maskTools: { ...s.maskTools, ...options } }));
     },
 
     setBrush,

@@ -58,7 +58,9 @@ export class BrushController {
     this.pointerId = e.pointerId;
     const p = this.imagePoint(e);
     this.lastScreen = { x: e.clientX, y: e.clientY };
-    this.stroke = { kind: 'stroke', mode: s.mode, width: s.size, hardness: s.hardness, points: [p.x, p.y] };
+    // Alt swaps brush and eraser for this stroke, as it subtracts with the selection tools.
+    const mode = e.altKey ? (s.mode === 'paint' ? 'erase' : 'paint') : s.mode;
+    this.stroke = { kind: 'stroke', mode, width: s.size, hardness: s.hardness, points: [p.x, p.y] };
     this.canvas.mask.showLive(this.stroke);
   }
 

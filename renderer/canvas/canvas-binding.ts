@@ -10,7 +10,7 @@ import type { EditorCanvas, Placed } from './editor-canvas.ts';
 export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (message: string) => void): () => void {
   let shownDoc: EditorSnapshot['doc'] = null;
   let ready = false;
-  let pushed: Partial<Pick<EditorSnapshot, 'history' | 'edits' | 'overlay' | 'staging' | 'running' | 'compare'>> = {};
+  let pushed: Partial<Pick<EditorSnapshot, 'history' | 'maskPreview' | 'edits' | 'overlay' | 'staging' | 'running' | 'compare'>> = {};
 
   const sync = () => {
     const s = store.get();
@@ -31,10 +31,8 @@ export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (m
       return;
     }
     if (!ready || !s.doc) return;
-    if (s.history !== pushed.history || s.edits !== pushed.edits) {
-      canvas.mask.setOps(s.history.maskOps);
-      canvas.setPatches(patchesOf(s));
-    }
+    if (s.history !== pushed.history || s.maskPreview !== pushed.maskPreview) canvas.mask.setOps(s.history.maskOps, s.maskPreview);
+    if (s.history !== pushed.history || s.edits !== pushed.edits) canvas.setPatches(patchesOf(s));
     // The overlay hides while candidates are staged, so the result is seen unobstructed.
     if (s.overlay !== pushed.overlay || s.staging !== pushed.staging) {
       canvas.mask.setStyle(s.overlay.colour, s.overlay.opacity, s.overlay.visible && !s.staging);
@@ -44,7 +42,7 @@ export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (m
       const c = s.staging?.candidates[s.staging.selected];
       canvas.setCandidate(c ?? null, s.compare.holding ? 0 : s.compare.amount);
     }
-    pushed = { history: s.history, edits: s.edits, overlay: s.overlay, staging: s.staging, running: s.running, compare: s.compare };
+    pushed = { history: s.history, maskPreview: s.maskPreview, edits: s.edits, overlay: s.overlay, staging: s.staging, running: s.running, compare: s.compare };
   };
 
   sync();

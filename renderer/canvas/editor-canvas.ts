@@ -31,7 +31,9 @@ export class EditorCanvas {
   private readonly cursor = new Konva.Circle({ stroke: '#ffffff', strokeWidth: 1, strokeScaleEnabled: false, shadowColor: '#000', shadowBlur: 2, shadowForStrokeEnabled: true, visible: false });
   private readonly patchNodes = new Map<string, Konva.Image>();
   private readonly viewListeners = new Set<(v: View) => void>();
-  private imageSize = { width: 1, height: 1 };
+  imageSize = { width: 1, height: 1 };
+  /** The photo as shown at display resolution, for the wand; dropped when the document or its edits change. */
+  private shown: { key: string; pixels: ImageData } | null = null;
   private docToken = 0;
   private candidateUrl: string | null = null;
   private previewUrl: string | null = null;
@@ -73,6 +75,23 @@ export class EditorCanvas {
     this.fit();
     this.stage.draw();
     this.container.setAttribute('aria-busy', 'false');
+  }
+
+  /** The photo as shown (display copy with the loaded patches over it), at the display copy's resolution. */
+  shownPixels(): ImageData | null {
+    const img = this.photo.image() as HTMLImageElement | undefined;
+    if (!img) return null;
+    const patches = (this.patchGroup.getChildren() as Konva.Image[]).filter((n) => n.image()); // in z-order
+    const key = `${this.docToken}:${patches.map((n) => n._id).join(',')}`;
+    if (this.shown?.key === key) return this.shown.pixels;
+    const width = img.naturalWidth, height = img.naturalHeight;
+    const scale = width / this.imageSize.width;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(img, 0, 0, width, height);
+    for (const n of patches) ctx.drawImage(n.image() as CanvasImageSource, n.x() * scale, n.y() * scale, n.width() * scale, n.height() * scale);
+    this.shown = { key, pixels: ctx.getImageData(0, 0, width, height) };
+    return this.shown.pixels;
   }
 
   /** Shows exactly these patches, in this order (the accepted edits the history applies). */

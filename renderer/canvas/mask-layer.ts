@@ -1,12 +1,14 @@
 /**
  * The mask overlay: a display-resolution canvas holding the mask (alpha = coverage, drawn in the
- * overlay colour) shown over the photo, plus the live line of the stroke being painted. The layer's
- * own canvas element carries the overlay opacity, so overlapping strokes never look darker.
+ * overlay colour) shown over the photo, plus the live line of the stroke being painted and the
+ * outline of a rectangle or lasso being drawn. The layer's own canvas element carries the overlay
+ * opacity, so overlapping strokes never look darker. A previewed operation (grow/feather being
+ * adjusted) is drawn after the history's, on a copy, so clearing the preview costs no replay.
  */
 import Konva from 'konva';
 import type { Stroke } from '../../main/contract.ts';
 import type { MaskEntry } from '../state/history.ts';
-import { coreWidth, drawStroke, hasMaskPixels, renderMask } from './mask-render.ts';
+import { applyMaskOp, coreWidth, hasMaskPixels, renderMask } from './mask-render.ts';
 
 export class MaskLayer {
   readonly layer = new Konva.Layer({ listening: false });
@@ -14,23 +16,29 @@ export class MaskLayer {
   private readonly ctx = this.canvas.getContext('2d', { willReadFrequently: false })!;
   private readonly image: Konva.Image;
   private readonly live = new Konva.Line({ lineCap: 'round', lineJoin: 'round', listening: false, visible: false, perfectDrawEnabled: false });
+  /** The rectangle or lasso being drawn: marching-ants style, light over dark. */
+  private readonly outline = new Konva.Line({ stroke: '#ffffff', strokeWidth: 1.5, strokeScaleEnabled: false, dash: [6, 4], shadowColor: '#000', shadowBlur: 2, listening: false, visible: false });
+  /** The history's mask without the preview, kept so a preview change redraws only the preview. */
+  private readonly base = document.createElement('canvas');
   private ops: readonly MaskEntry[] = [];
+  private previewOp: MaskEntry | null = null;
   private colour = '#ff3366';
   /** Display pixels per full-resolution image pixel. */
   private scale = 1;
 
   constructor() {
     this.image = new Konva.Image({ image: this.canvas, listening: false });
-    this.layer.add(this.image, this.live);
+    this.layer.add(this.image, this.live, this.outline);
   }
 
   /** A new document: the mask canvas at display resolution, covering the image's full-resolution extent. */
   setDocument(size: { width: number; height: number }, display: { width: number; height: number }): void {
-    this.canvas.width = display.width;
-    this.canvas.height = display.height;
+    this.canvas.width = this.base.width = display.width;
+    this.canvas.height = this.base.height = display.height;
     this.scale = display.width / size.width;
     this.image.size(size);
     this.ops = [];
+    this.previewOp = null;
     this.redraw();
   }
 
@@ -43,17 +51,29 @@ export class MaskLayer {
     }
   }
 
-  /** Shows these mask operations; one appended stroke is drawn incrementally, anything else redraws. */
-  setOps(ops: readonly MaskEntry[]): void {
+  /** Shows these mask operations, then the preview; one appended operation is drawn incrementally, anything else replays. */
+  setOps(ops: readonly MaskEntry[], preview: MaskEntry | null = null): void {
     const appendedOne = ops.length === this.ops.length + 1 && this.ops.every((op, i) => ops[i] === op);
+    const same = ops.length === this.ops.length && this.ops.every((op, i) => ops[i] === op);
     const last = ops[ops.length - 1];
     this.ops = ops;
-    if (appendedOne && last.kind === 'stroke') {
-      drawStroke(this.ctx, last, { scale: this.scale, colour: this.colour, soft: true });
-      this.layer.batchDraw();
+    if (same && preview === this.previewOp) return;
+    this.previewOp = preview;
+    if (appendedOne) {
+      applyMaskOp(this.base.getContext('2d')!, last, this.style());
+      this.showBase();
+    } else if (same) {
+      this.showBase();
     } else {
       this.redraw();
     }
+  }
+
+  /** The outline of a rectangle or lasso being drawn (image pixels, closed); null hides it. */
+  showOutline(points: number[] | null): void {
+    if (!points) this.outline.visible(false);
+    else this.outline.points(points).closed(true).visible(true);
+    this.layer.batchDraw();
   }
 
   /** The stroke being painted, drawn hard until it is committed (then it joins the ops, softened). */
@@ -75,8 +95,20 @@ export class MaskLayer {
     return hasMaskPixels(this.ctx);
   }
 
+  private style() {
+    return { scale: this.scale, colour: this.colour, soft: true };
+  }
+
   private redraw(): void {
-    renderMask(this.ctx, this.ops, { scale: this.scale, colour: this.colour, soft: true });
+    renderMask(this.base.getContext('2d')!, this.ops, this.style());
+    this.showBase();
+  }
+
+  /** The shown canvas: the history's mask plus the preview, if any. */
+  private showBase(): void {
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.drawImage(this.base, 0, 0);
+    if (this.previewOp) applyMaskOp(this.ctx, this.previewOp, this.style());
     this.layer.batchDraw();
   }
 }

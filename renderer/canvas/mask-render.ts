@@ -1,10 +1,20 @@
 /**
- * Draws the mask from its history: strokes, clears and inverts, in order, onto a 2D context at a
- * given scale. The display draws soft strokes (hardness as a blur); the full-resolution export
- * draws each stroke hard at its 50% line, which is what the engine keeps (it thresholds the mask at
- * half and feathers the blend itself). Mask coverage is alpha; colour is only for the overlay.
+ * Draws the mask from its history, in order, onto a 2D context at a given scale: brush strokes with
+ * the canvas, rectangles, lassos and wand/file regions through the pure geometry of renderer/mask,
+ * grow/shrink and feather over the mask so far, clears and inverts. The canvas may cover only a box of
+ * the scaled photo (`origin`), so the full-resolution mask for a run is drawn only where it can be.
+ *
+ * The display draws soft strokes (hardness as a blur); the engine's mask draws each stroke hard at its
+ * 50% line, which is what the engine keeps (it thresholds a hard mask at half and feathers the blend
+ * itself). Everything else is drawn the same way for both: coverage is alpha, colour is only for the
+ * overlay.
  */
 import type { Stroke } from '../../main/contract.ts';
+import { featherMask } from '../mask/feather.ts';
+import { growShrink } from '../mask/grow-shrink.ts';
+import { decodeRuns } from '../mask/mask-runs.ts';
+import { rasterisePolygon, rectanglePolygon } from '../mask/polygon-raster.ts';
+import { combineInto, coveredBox, type MaskBox, type MaskPixels } from '../mask/raster.ts';
 import type { MaskEntry } from '../state/history.ts';
 
 export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -24,18 +34,75 @@ export interface MaskStyle {
   colour: string;
   /** Draw hardness as blur (display) or hard at the 50% line (the mask the engine gets). */
   soft: boolean;
+  /** Where the canvas's top-left lies on the scaled photo (default 0, 0). */
+  origin?: { x: number; y: number };
+  /** The scaled photo's size (default the canvas's): regions and shapes are placed on it. */
+  extent?: { width: number; height: number };
+}
+
+interface Target {
+  ctx: Ctx2D;
+  style: MaskStyle;
+  ox: number;
+  oy: number;
+  /** The scaled photo's size. */
+  width: number;
+  height: number;
+}
+
+function target(ctx: Ctx2D, style: MaskStyle): Target {
+  return {
+    ctx,
+    style,
+    ox: style.origin?.x ?? 0,
+    oy: style.origin?.y ?? 0,
+    width: style.extent?.width ?? ctx.canvas.width,
+    height: style.extent?.height ?? ctx.canvas.height,
+  };
 }
 
 export function renderMask(ctx: Ctx2D, ops: readonly MaskEntry[], style: MaskStyle): void {
   const { width, height } = ctx.canvas;
   ctx.save();
   ctx.clearRect(0, 0, width, height);
-  for (const op of ops) {
-    if (op.kind === 'clear') ctx.clearRect(0, 0, width, height);
-    else if (op.kind === 'invert') invert(ctx, style.colour);
-    else drawStroke(ctx, op, style);
-  }
   ctx.restore();
+  const t = target(ctx, style);
+  for (const op of ops) applyOp(t, op);
+}
+
+/** Draws one more operation over what the context already shows. */
+export function applyMaskOp(ctx: Ctx2D, op: MaskEntry, style: MaskStyle): void {
+  applyOp(target(ctx, style), op);
+}
+
+function applyOp(t: Target, op: MaskEntry): void {
+  const { ctx, style } = t;
+  switch (op.kind) {
+    case 'clear':
+      ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      return;
+    case 'invert':
+      return invert(ctx, style.colour);
+    case 'stroke':
+      return drawStroke(ctx, op, style);
+    case 'rect':
+    case 'lasso': {
+      const points = op.kind === 'rect' ? rectanglePolygon(op) : op.points;
+      const shape = rasterisePolygon(points, style.scale, { width: t.width, height: t.height });
+      if (shape) combinePixels(t, shape, op.mode);
+      return;
+    }
+    case 'region': {
+      if (op.mode === 'replace') ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      const region = regionPixels(op.runs, op.grid, t);
+      if (region) combinePixels(t, region, op.mode === 'subtract' ? 'subtract' : 'add');
+      return;
+    }
+    case 'grow':
+      return transformWhole(t, Math.abs(op.pixels * style.scale) + 2, (a, w, h) => growShrink(a, w, h, op.pixels * style.scale));
+    case 'feather':
+      return transformWhole(t, (op.pixels * style.scale) / 2 + 2, (a, w, h) => featherMask(a, w, h, op.pixels * style.scale));
+  }
 }
 
 /** Coverage becomes 1 - coverage everywhere (xor with a full opaque fill). */
@@ -48,23 +115,24 @@ export function invert(ctx: Ctx2D, colour: string): void {
 }
 
 export function drawStroke(ctx: Ctx2D, stroke: Stroke, style: MaskStyle): void {
+  const ox = style.origin?.x ?? 0, oy = style.origin?.y ?? 0;
   const sigma = style.soft ? softness(stroke) * style.scale : 0;
   const op: GlobalCompositeOperation = stroke.mode === 'paint' ? 'source-over' : 'destination-out';
   if (sigma < 0.5) {
     ctx.save();
     ctx.globalCompositeOperation = op;
-    tracePath(ctx, stroke, style.scale, 0, 0, coreWidth(stroke) * style.scale, style.colour);
+    tracePath(ctx, stroke, style.scale, ox, oy, coreWidth(stroke) * style.scale, style.colour);
     ctx.restore();
     return;
   }
   // Blur only the stroke's own box: a filter over the whole canvas would cost the photo's size per stroke.
   const margin = Math.ceil((coreWidth(stroke) * style.scale) / 2 + 3 * sigma + 2);
-  const box = pointsBox(stroke.points, style.scale, margin, ctx.canvas.width, ctx.canvas.height);
+  const box = pointsBox(stroke.points, style.scale, margin, ox, oy, ctx.canvas.width, ctx.canvas.height);
   if (!box) return;
   const scratch = new OffscreenCanvas(box.width, box.height);
   const sctx = scratch.getContext('2d')!;
   sctx.filter = `blur(${sigma.toFixed(2)}px)`;
-  tracePath(sctx, stroke, style.scale, box.x, box.y, coreWidth(stroke) * style.scale, style.colour);
+  tracePath(sctx, stroke, style.scale, ox + box.x, oy + box.y, coreWidth(stroke) * style.scale, style.colour);
   ctx.save();
   ctx.globalCompositeOperation = op;
   ctx.drawImage(scratch, box.x, box.y);
@@ -90,8 +158,8 @@ function tracePath(ctx: Ctx2D, stroke: Stroke, scale: number, ox: number, oy: nu
   ctx.stroke();
 }
 
-/** The canvas-pixel box around the points, grown by margin and clipped to the canvas. */
-export function pointsBox(points: readonly number[], scale: number, margin: number, maxW: number, maxH: number) {
+/** The canvas-pixel box around the points (canvas at ox, oy on the scaled photo), grown by margin and clipped to the canvas. */
+export function pointsBox(points: readonly number[], scale: number, margin: number, ox: number, oy: number, maxW: number, maxH: number) {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (let i = 0; i < points.length; i += 2) {
     x0 = Math.min(x0, points[i]);
@@ -99,11 +167,89 @@ export function pointsBox(points: readonly number[], scale: number, margin: numb
     y0 = Math.min(y0, points[i + 1]);
     y1 = Math.max(y1, points[i + 1]);
   }
-  const x = Math.max(0, Math.floor(x0 * scale - margin));
-  const y = Math.max(0, Math.floor(y0 * scale - margin));
-  const right = Math.min(maxW, Math.ceil(x1 * scale + margin));
-  const bottom = Math.min(maxH, Math.ceil(y1 * scale + margin));
+  const x = Math.max(0, Math.floor(x0 * scale - margin - ox));
+  const y = Math.max(0, Math.floor(y0 * scale - margin - oy));
+  const right = Math.min(maxW, Math.ceil(x1 * scale + margin - ox));
+  const bottom = Math.min(maxH, Math.ceil(y1 * scale + margin - oy));
   return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
+}
+
+/** A region's runs (on its grid) as pixels of the target raster: nearest grid cell per target pixel centre. */
+function regionPixels(runs: readonly number[], grid: { width: number; height: number }, t: Target): MaskPixels | null {
+  const cells = decodeRuns(runs, grid.width, grid.height).data;
+  const box = coveredBox(cells, grid.width, grid.height);
+  if (!box) return null;
+  const sx = t.width / grid.width, sy = t.height / grid.height;
+  const x0 = Math.max(0, Math.floor(box.x * sx)), y0 = Math.max(0, Math.floor(box.y * sy));
+  const x1 = Math.min(t.width, Math.ceil((box.x + box.width) * sx)), y1 = Math.min(t.height, Math.ceil((box.y + box.height) * sy));
+  if (x1 <= x0 || y1 <= y0) return null;
+  const width = x1 - x0, height = y1 - y0;
+  const data = new Uint8Array(width * height);
+  const column = new Int32Array(width);
+  for (let x = 0; x < width; x++) column[x] = Math.min(grid.width - 1, Math.floor((x0 + x + 0.5) / sx));
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(grid.height - 1, Math.floor((y0 + y + 0.5) / sy)) * grid.width;
+    for (let x = 0; x < width; x++) data[y * width + x] = cells[row + column[x]];
+  }
+  return { x: x0, y: y0, width, height, data };
+}
+
+/** Lays pixels placed on the scaled photo onto the canvas (which covers its box at t.ox, t.oy). */
+function combinePixels(t: Target, src: MaskPixels, mode: 'add' | 'subtract'): void {
+  const { ctx } = t;
+  const x0 = Math.max(0, src.x - t.ox), y0 = Math.max(0, src.y - t.oy);
+  const x1 = Math.min(ctx.canvas.width, src.x + src.width - t.ox), y1 = Math.min(ctx.canvas.height, src.y + src.height - t.oy);
+  if (x1 <= x0 || y1 <= y0) return;
+  const box = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  editAlpha(ctx, box, t.style.colour, (alpha) => {
+    // src in the box's coordinates
+    const local: MaskPixels = { x: 0, y: 0, width: box.width, height: box.height, data: new Uint8Array(box.width * box.height) };
+    for (let y = 0; y < box.height; y++) {
+      const from = (box.y + t.oy - src.y + y) * src.width + (box.x + t.ox - src.x);
+      local.data.set(src.data.subarray(from, from + box.width), y * box.width);
+    }
+    combineInto(alpha, box.width, local, mode);
+    return alpha;
+  });
+}
+
+/** Grow/shrink/feather: over the covered box of the whole canvas, grown by `margin` (nothing farther can change). */
+function transformWhole(t: Target, margin: number, fn: (alpha: Uint8Array, w: number, h: number) => Uint8Array): void {
+  const { ctx } = t;
+  const W = ctx.canvas.width, H = ctx.canvas.height;
+  const all = alphaOf(ctx.getImageData(0, 0, W, H).data);
+  const covered = coveredBox(all, W, H);
+  if (!covered) return;
+  const m = Math.ceil(margin);
+  const x0 = Math.max(0, covered.x - m), y0 = Math.max(0, covered.y - m);
+  const box = { x: x0, y: y0, width: Math.min(W, covered.x + covered.width + m) - x0, height: Math.min(H, covered.y + covered.height + m) - y0 };
+  editAlpha(ctx, box, t.style.colour, (alpha) => fn(alpha, box.width, box.height));
+}
+
+function alphaOf(rgba: Uint8ClampedArray): Uint8Array {
+  const a = new Uint8Array(rgba.length >> 2);
+  for (let i = 0; i < a.length; i++) a[i] = rgba[i * 4 + 3];
+  return a;
+}
+
+/** Reads a box's coverage, lets fn change it, and writes it back in the overlay colour. */
+function editAlpha(ctx: Ctx2D, box: MaskBox, colour: string, fn: (alpha: Uint8Array) => Uint8Array): void {
+  const image = ctx.getImageData(box.x, box.y, box.width, box.height);
+  const out = fn(alphaOf(image.data));
+  const [r, g, b] = hexRgb(colour);
+  const px = image.data;
+  for (let i = 0; i < out.length; i++) {
+    px[i * 4] = r;
+    px[i * 4 + 1] = g;
+    px[i * 4 + 2] = b;
+    px[i * 4 + 3] = out[i];
+  }
+  ctx.putImageData(image, box.x, box.y);
+}
+
+function hexRgb(colour: string): [number, number, number] {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  return m ? [parseInt(m[1], 16), parseInt(m[2], 16), parseInt(m[3], 16)] : [255, 255, 255];
 }
 
 /** True when some pixel is at least half covered: the engine would generate there. */
@@ -115,14 +261,4 @@ export function hasMaskPixels(ctx: Ctx2D): boolean {
     for (let i = 3; i < data.length; i += 4) if (data[i] >= 128) return true;
   }
   return false;
-}
-
-/** The mask the engine gets: white (generate) on transparent, at the photo's full resolution, as PNG. */
-export async function fullResolutionMaskPng(ops: readonly MaskEntry[], width: number, height: number): Promise<Uint8Array> {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d')!;
-  renderMask(ctx, ops, { scale: 1, colour: '#ffffff', soft: false });
-  const blob = await canvas.convertToBlob({ type: 'image/png' });
-  canvas.width = canvas.height = 1; // let the 100+ MB backing store go now, not at the next GC
-  return new Uint8Array(await blob.arrayBuffer());
 }

@@ -9,6 +9,7 @@ import { Notices } from './Notices.tsx';
 import { PromptPanel } from './PromptPanel.tsx';
 import { StagingPanel } from './StagingPanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
+import { MaskToolsBar } from './MaskToolsBar.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
 
@@ -50,6 +51,7 @@ export function App() {
       }}
     >
       <Toolbar />
+      <MaskToolsBar />
       <Notices />
       <main className="workspace">
         <section className="canvas-area" aria-label="Photo">

@@ -4,6 +4,7 @@ import { BrushController } from '../canvas/brush-controller.ts';
 import { bindCanvas } from '../canvas/canvas-binding.ts';
 import { EditorCanvas } from '../canvas/editor-canvas.ts';
 import { PanZoomController } from '../canvas/pan-zoom-controller.ts';
+import { SelectionController } from '../canvas/selection-controller.ts';
 import { useEditorContext } from '../state/use-editor.ts';
 
 /** View › Zoom In/Out scale about the canvas centre. */
@@ -21,10 +22,29 @@ export function CanvasView() {
       nav,
       () => {
         const s = store.get();
-        return { mode: s.tool === 'brush' ? 'paint' : 'erase', size: s.brush.size, hardness: s.brush.hardness, enabled: !s.running && !s.staging };
+        const brushing = s.tool === 'brush' || s.tool === 'eraser';
+        return { mode: s.tool === 'brush' ? 'paint' : 'erase', size: s.brush.size, hardness: s.brush.hardness, enabled: brushing && !s.running && !s.staging };
       },
       (stroke) => actions.pushMask(stroke),
     );
+    const selection = new SelectionController(
+      canvas,
+      nav,
+      () => {
+        const s = store.get();
+        const tool = s.tool === 'rect' || s.tool === 'lasso' || s.tool === 'wand' ? s.tool : null;
+        const t = s.maskTools;
+        return { tool, lassoMode: t.lassoMode, wandTolerance: t.wandTolerance, wandContiguous: t.wandContiguous, enabled: !s.running && !s.staging };
+      },
+      (op) => actions.pushMask(op),
+    );
+    // Selection tools show a crosshair (the brush shows its own outline).
+    const showCursor = () => {
+      const tool = store.get().tool;
+      canvas.container.dataset.tool = tool;
+    };
+    showCursor();
+    const offTool = store.subscribe(showCursor);
     const unbind = bindCanvas(canvas, store, (m) => store.notify('error', m));
     const detach = owner.attach(canvas);
     // The Electron shell's View menu.
@@ -41,6 +61,8 @@ export function CanvasView() {
       detach();
       unbind();
       brush.destroy();
+      selection.destroy();
+      offTool();
       nav.destroy();
       canvas.destroy();
     };

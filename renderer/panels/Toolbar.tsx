@@ -1,6 +1,16 @@
-/** Files, tools, brush, mask overlay, undo/redo and zoom. */
+/** Files, tools, brush, mask overlay, mask files, undo/redo and zoom. */
 import { useEffect, useRef, useState } from 'react';
+import type { Tool } from '../state/editor-state.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
+
+const ADD_SUBTRACT = 'Shift or nothing adds to the mask, Alt subtracts';
+const TOOLS: { tool: Tool; label: string; title: string }[] = [
+  { tool: 'brush', label: 'Brush', title: 'Brush (B): paint the mask; Alt erases' },
+  { tool: 'eraser', label: 'Eraser', title: 'Eraser (E): erase the mask; Alt paints' },
+  { tool: 'rect', label: 'Rectangle', title: `Rectangle (M): drag a box. ${ADD_SUBTRACT}; Esc cancels` },
+  { tool: 'lasso', label: 'Lasso', title: `Lasso (L): drag a freehand outline, or in Polygon mode click the corners and press Enter (or double-click) to close. ${ADD_SUBTRACT}; Esc cancels` },
+  { tool: 'wand', label: 'Wand', title: `Magic wand (W): click a colour to select the pixels like it. ${ADD_SUBTRACT}` },
+];
 
 export function Toolbar() {
   const { actions, canvas } = useEditorContext();
@@ -13,6 +23,7 @@ export function Toolbar() {
   const busy = useEditor((s) => s.busy);
   const imageInput = useRef<HTMLInputElement>(null);
   const projectInput = useRef<HTMLInputElement>(null);
+  const maskInput = useRef<HTMLInputElement>(null);
   const zoom = useZoomPercent();
 
   const pick = (input: HTMLInputElement | null, kind: 'image' | 'project') => {
@@ -23,6 +34,12 @@ export function Toolbar() {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (file) void actions.openFile(file);
+  };
+
+  const onMaskFile = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) void actions.loadMaskFile(file);
   };
 
   return (
@@ -39,12 +56,11 @@ export function Toolbar() {
         </button>
       </div>
       <div className="group" role="radiogroup" aria-label="Tool">
-        <button role="radio" aria-checked={tool === 'brush'} className={tool === 'brush' ? 'on' : ''} onClick={() => actions.setTool('brush')} title="Brush (B)">
-          Brush
-        </button>
-        <button role="radio" aria-checked={tool === 'eraser'} className={tool === 'eraser' ? 'on' : ''} onClick={() => actions.setTool('eraser')} title="Eraser (E)">
-          Eraser
-        </button>
+        {TOOLS.map((t) => (
+          <button key={t.tool} role="radio" aria-checked={tool === t.tool} className={tool === t.tool ? 'on' : ''} onClick={() => actions.setTool(t.tool)} title={t.title}>
+            {t.label}
+          </button>
+        ))}
       </div>
       <div className="group">
         <label title="Brush size in photo pixels ([ and ])">
@@ -70,6 +86,13 @@ export function Toolbar() {
         </button>
         <button onClick={() => actions.pushMask({ kind: 'clear' })} disabled={!hasDoc}>
           Clear
+        </button>
+        <button onClick={() => maskInput.current?.click()} disabled={!hasDoc} title="Load a mask from a PNG the photo's size (white = change)">
+          Load mask
+        </button>
+        <input ref={maskInput} type="file" accept="image/png,.png" hidden aria-label="Mask file" onChange={onMaskFile} />
+        <button onClick={() => void actions.saveMaskFile()} disabled={!hasDoc} title="Save the mask as a PNG the photo's size (white = change)">
+          Save mask
         </button>
       </div>
       <div className="group">

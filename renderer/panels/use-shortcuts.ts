@@ -1,4 +1,4 @@
-/** Keyboard: B/E tools, [ ] size, Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo/redo, 0 fit, 1 100%, hold C to compare, Enter in the prompt runs. */
+/** Keyboard: B/E/M/L/W tools, Enter/Esc apply or drop a grow/feather preview, [ ] size, Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) undo/redo, 0 fit, 1 100%, hold C to compare, Enter in the prompt runs. */
 import { useEffect } from 'react';
 import { isTyping } from '../canvas/pan-zoom-controller.ts';
 import { useEditorContext } from '../state/use-editor.ts';
@@ -28,6 +28,26 @@ export function useShortcuts(): void {
         case 'e':
         case 'E':
           actions.setTool('eraser');
+          break;
+        case 'm':
+        case 'M':
+          actions.setTool('rect');
+          break;
+        case 'l':
+        case 'L':
+          actions.setTool('lasso');
+          break;
+        case 'w':
+        case 'W':
+          actions.setTool('wand');
+          break;
+        case 'Enter':
+          if (!store.get().maskPreview) return;
+          actions.applyPreview();
+          break;
+        case 'Escape':
+          if (!store.get().maskPreview) return;
+          actions.cancelPreview();
           break;
         case '[':
           actions.stepBrushSize(-1);

@@ -10,9 +10,19 @@ import {
   type ProviderChoice,
   type RunSettings,
 } from '../../main/contract.ts';
-import { History } from './history.ts';
+import { History, type MaskEntry } from './history.ts';
 
-export type Tool = 'brush' | 'eraser';
+export type Tool = 'brush' | 'eraser' | 'rect' | 'lasso' | 'wand';
+
+/** The selection tools' options (rectangle, lasso, wand) and the grow/feather amounts being tried. */
+export interface MaskToolOptions {
+  lassoMode: 'freehand' | 'polygon';
+  wandTolerance: number;
+  wandContiguous: boolean;
+  /** Grow (> 0) / shrink (< 0) and feather amounts in photo pixels, previewed live until applied. */
+  grow: number;
+  feather: number;
+}
 
 export interface RunProgress {
   runId: string;
@@ -52,6 +62,9 @@ export interface EditorSnapshot {
   edits: Readonly<Record<string, AcceptedEdit>>;
   history: History;
   tool: Tool;
+  maskTools: MaskToolOptions;
+  /** A mask operation shown on the overlay but not yet in the history (grow/feather being adjusted). */
+  maskPreview: MaskEntry | null;
   brush: { size: number; hardness: number };
   overlay: { colour: string; opacity: number; visible: boolean };
   run: {
@@ -82,6 +95,8 @@ export const initialSnapshot: EditorSnapshot = {
   edits: {},
   history: History.empty,
   tool: 'brush',
+  maskTools: { lassoMode: 'freehand', wandTolerance: 32, wandContiguous: true, grow: 0, feather: 0 },
+  maskPreview: null,
   brush: { ...DEFAULT_SETTINGS.brush },
   overlay: { ...DEFAULT_SETTINGS.overlay, visible: true },
   run: { prompt: '', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: DEFAULT_SETTINGS.run.candidates },

@@ -71,6 +71,17 @@ export function entryLabel(e: HistoryEntry): string {
       return 'Clear mask';
     case 'invert':
       return 'Invert mask';
+    case 'rect':
+      return e.mode === 'add' ? 'Rectangle' : 'Rectangle (subtract)';
+    case 'lasso':
+      return e.mode === 'add' ? 'Lasso' : 'Lasso (subtract)';
+    case 'region':
+      if (e.source === 'file') return 'Load mask';
+      return `Magic wand${e.mode === 'subtract' ? ' (subtract)' : ''}, tolerance ${e.wand?.tolerance ?? '?'}${e.wand?.contiguous === false ? ', global' : ''}`;
+    case 'grow':
+      return e.pixels >= 0 ? `Grow ${e.pixels} px` : `Shrink ${-e.pixels} px`;
+    case 'feather':
+      return `Feather ${e.pixels} px`;
     case 'edit':
       return `Edit: ${e.label || '(no prompt)'}`;
   }
