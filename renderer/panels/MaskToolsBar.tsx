@@ -1,7 +1,7 @@
 /**
  * The options of the mask tools under the toolbar: the lasso's mode, the wand's tolerance and reach,
  * and grow/shrink and feather, whose amounts show on the overlay as they change and join the history
- * with Apply (Esc or Cancel drops them).
+ * with Apply (Esc or Drop drops them).
  */
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
@@ -55,8 +55,8 @@ export function MaskToolsBar() {
       <button onClick={() => actions.applyPreview()} disabled={!previewing} title="Apply the grow/shrink or feather (Enter)">
         Apply
       </button>
-      <button onClick={() => actions.cancelPreview()} disabled={!previewing} title="Drop it (Esc)">
-        Cancel
+      <button onClick={() => actions.cancelPreview()} disabled={!previewing} title="Drop the grow/shrink or feather (Esc)">
+        Drop
       </button>
     </div>
   );
