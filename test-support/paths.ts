@@ -32,3 +32,26 @@ export function tinyBundleDir(): string {
   }
   return dir;
 }
+
+/**
+ * Fixtures for the TypeScript checkpoint importer, written by models/glide/import_fixtures.py (small
+ * models with the official layout: checkpoints, graph templates, PyTorch outputs, the Python converter's
+ * bundles, pickles that call os.system / builtins.eval). Made once per checkout into .work/import-fixtures.
+ */
+export function importFixturesDir(): string {
+  const dir = path.join(REPO_ROOT, '.work/import-fixtures');
+  if (!existsSync(path.join(dir, 'io.npz'))) {
+    const tmp = `${dir}.partial-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    execFileSync('/usr/bin/python3', ['-m', 'models.glide.import_fixtures', REFERENCE_DIR, tmp], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return dir;
+}

@@ -19,7 +19,7 @@ import torch
 from . import official
 from .bundle import stage_entry, write_bundle
 from .download import DownloadError, download
-from .export_onnx import export_stage
+from .export_onnx import export_stage, store_weights_as_fp16
 from .model import GlideInpaint, create_model
 
 
@@ -50,7 +50,7 @@ def load_checkpoint(path: Path, stage: str) -> GlideInpaint:
     return model
 
 
-def convert(src: Path, out: Path, source_note: str) -> Path:
+def convert(src: Path, out: Path, source_note: str, fp16: bool = False) -> Path:
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -58,15 +58,18 @@ def convert(src: Path, out: Path, source_note: str) -> Path:
     t0 = time.time()
     for stage, file in official.CHECKPOINTS.items():
         model = load_checkpoint(src / file, stage)
-        stages[stage] = stage_entry(model, export_stage(model, tmp, stage))
+        graphs = export_stage(model, tmp, stage)
+        if fp16:  # weights stored as float16, computed in float32
+            for graph in graphs.values():
+                store_weights_as_fp16(tmp / graph)
+        stages[stage] = stage_entry(model, graphs)
         del model
     write_bundle(
-        tmp, name="GLIDE (filtered) inpainting, OpenAI",
-        description="OpenAI's official GLIDE (filtered) base-inpaint (64 px) and upsample-inpaint (256 px) "
-                    "models, converted by models/glide/convert_official.py.",
+        tmp, name=official.NAME, description=official.DESCRIPTION,
         stages=stages, defaults=official.DEFAULTS, license_=official.LICENSE,
         provenance={"source": source_note, "checkpoints": official.CHECKPOINTS,
-                    "converter": "models/glide/convert_official.py", "convertSeconds": round(time.time() - t0, 1)})
+                    "converter": "models/glide/convert_official.py",
+                    "weights": "stored as float16, computed in float32" if fp16 else "float32", "convertSeconds": round(time.time() - t0, 1)})
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)  # the bundle appears only when complete
@@ -78,6 +81,7 @@ def main(argv=None) -> int:
     p.add_argument("dir", type=Path, help="folder with base_inpaint.pt and upsample_inpaint.pt")
     p.add_argument("--out", type=Path, help="bundle folder to write (default: <dir>/glide-inpaint-bundle)")
     p.add_argument("--download", action="store_true", help="first download the checkpoints into <dir>")
+    p.add_argument("--fp16", action="store_true", help="store the weights as float16 (about half the size)")
     p.add_argument("--url-base", default=official.BASE_URL, help=argparse.SUPPRESS)  # tests: a local server
     args = p.parse_args(argv)
     out = args.out or args.dir / "glide-inpaint-bundle"
@@ -88,7 +92,7 @@ def main(argv=None) -> int:
                 if not (args.dir / file).exists():
                     download(f"{args.url_base}/{file}", args.dir / file)
         t0 = time.time()
-        convert(args.dir, out, f"{args.url_base}/" if args.download else str(args.dir.resolve()))
+        convert(args.dir, out, f"{args.url_base}/" if args.download else str(args.dir.resolve()), args.fp16)
     except (ConversionError, DownloadError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -18,6 +18,10 @@ OPTIONS: Dict[str, Dict] = {
     "upsampler": dict(_COMMON, image_size=256, num_res_blocks=2, noise_schedule="linear", super_res=True),
 }
 
+NAME = "GLIDE (filtered) inpainting, OpenAI"
+DESCRIPTION = ("OpenAI's official GLIDE (filtered) base-inpaint (64 px) and upsample-inpaint (256 px) models.")
+DESCRIPTION_BASE_ONLY = ("OpenAI's official GLIDE (filtered) base-inpaint model (64 px edits, no upsampler).")
+
 # Sampling settings of OpenAI's inpainting notebook.
 DEFAULTS = {"guidanceScale": 5.0, "sampler": "ddpm", "eta": 0.0, "baseRespacing": "100",
             "upsamplerRespacing": "fast27", "upsamplerTemperature": 0.997}
