@@ -174,6 +174,61 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** A model bundle the Models panel lists: installed in the app's models folder, added by folder, or built in. */
+export const InstalledModel = z.object({
+  id: Id,
+  name: z.string(),
+  stages: z.array(z.enum(['base', 'upsampler'])),
+  /** Size on disk. */
+  bytes: Int.nonnegative(),
+  license: z.string(),
+  /** Where it came from: an address, a folder, "built in". */
+  source: z.string(),
+  inUse: z.boolean(),
+  /** 'installed': in the app's models folder (Remove deletes it); 'added': a folder of the person's (Remove forgets it); 'built-in'. */
+  kind: z.enum(['installed', 'added', 'built-in']),
+});
+export type InstalledModel = z.infer<typeof InstalledModel>;
+
+export const OfficialVariant = z.enum(['base', 'pair']);
+export type OfficialVariant = z.infer<typeof OfficialVariant>;
+
+/** A download-and-convert (or import) of a model, as the Models panel shows it. */
+export const ModelInstallState = z.object({
+  jobId: Id,
+  kind: z.enum(['official', 'import']),
+  variant: OfficialVariant.nullable(),
+  phase: z.enum(['downloading', 'paused', 'converting', 'done', 'failed', 'cancelled']),
+  file: z.string().nullable(),
+  bytesDone: Int.nonnegative(),
+  bytesTotal: Int.nonnegative().nullable(),
+  bytesPerSecond: z.number().nonnegative().nullable(),
+  secondsLeft: z.number().nonnegative().nullable(),
+  /** For the person: what is happening; when failed, what happened and what to do. */
+  message: z.string(),
+});
+export type ModelInstallState = z.infer<typeof ModelInstallState>;
+
+export const ModelsOverview = z.object({
+  installed: z.array(InstalledModel),
+  /** The download or conversion under way, paused (also from an earlier launch), or just finished. */
+  job: ModelInstallState.nullable(),
+  /** Whether Import checkpoint files… and Add bundle folder… can open native dialogs here. */
+  dialogs: z.boolean(),
+});
+export type ModelsOverview = z.infer<typeof ModelsOverview>;
+
+/** What Get OpenAI GLIDE shows before anything starts. */
+export const OfficialOffer = z.object({
+  name: z.string(),
+  source: z.string(),
+  variants: z.array(z.object({ id: OfficialVariant, label: z.string(), downloadBytes: Int.positive(), detail: z.string() })),
+  license: z.object({ name: z.string(), text: z.string() }),
+  intendedUse: z.string(),
+  limitations: z.string(),
+});
+export type OfficialOffer = z.infer<typeof OfficialOffer>;
+
 const Empty = z.object({}).strict();
 const Nothing = z.null();
 const FileBytes = z.object({ name: z.string().max(1024), bytes: Bytes });
@@ -224,6 +279,18 @@ export const requests = {
   'project:open-dialog': { input: Empty, output: OpenedProject.nullable() },
   /** Electron: pick a model bundle's bundle.json; the engine switches to that folder. Null if cancelled. */
   'model:choose-dialog': { input: Empty, output: Settings.nullable() },
+  /** The Models panel: installed bundles and the install job, if any. */
+  'models:list': { input: Empty, output: ModelsOverview },
+  'models:use': { input: z.object({ id: Id }), output: Settings },
+  'models:remove': { input: z.object({ id: Id }), output: ModelsOverview },
+  'models:official-offer': { input: Empty, output: OfficialOffer },
+  /** Starts (or resumes) downloading OpenAI's checkpoints, then converts them; progress comes as 'models:install' events. */
+  'models:get-official': { input: z.object({ variant: OfficialVariant, fp16: z.boolean() }), output: ModelInstallState },
+  'models:install-control': { input: z.object({ action: z.enum(['pause', 'resume', 'cancel']) }), output: ModelInstallState.nullable() },
+  /** Native dialog for base_inpaint.pt (upsample_inpaint.pt beside it is used too), then convert. Null if cancelled. */
+  'models:import-dialog': { input: z.object({ fp16: z.boolean() }), output: ModelInstallState.nullable() },
+  /** Native dialog for a bundle's bundle.json; the folder is added to the list. Null if cancelled. */
+  'models:add-folder-dialog': { input: Empty, output: ModelsOverview.nullable() },
   'settings:get': { input: Empty, output: Settings },
   'settings:set': { input: SettingsPatch, output: Settings },
   'engine:status': { input: Empty, output: EngineStatus },
@@ -244,6 +311,7 @@ export const events = {
     crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
   }),
   'engine:status': EngineStatus,
+  'models:install': ModelInstallState,
   /** Native menu items (Electron) that the renderer carries out. */
   'menu:command': z.union([
     z.object({

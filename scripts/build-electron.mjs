@@ -5,6 +5,7 @@
  *   dist/preload/preload.cjs    the preload (CommonJS: a sandboxed preload cannot be an ES module,
  *                               and may require only 'electron', so everything else is bundled in)
  *   dist/engine/engine-main.mjs the engine entry run as a utilityProcess
+ *   dist/engine/import-worker.mjs the checkpoint importer's worker thread (Models panel)
  * Native packages (onnxruntime-node, sharp) stay external: they load their .node binaries from
  * node_modules, which electron-builder unpacks from the asar.
  */
@@ -36,6 +37,7 @@ const started = Date.now();
 await Promise.all([
   build({ ...node, entryPoints: ['main/app/main.ts'], outfile: out('main/main.mjs'), external: ['electron', ...NATIVE] }),
   build({ ...node, entryPoints: ['main/engine/process/engine-main.ts'], outfile: out('engine/engine-main.mjs'), external: NATIVE }),
+  build({ ...node, entryPoints: ['main/engine/checkpoint/import-worker.ts'], outfile: out('engine/import-worker.mjs') }),
   build({
     absWorkingDir: root,
     bundle: true,

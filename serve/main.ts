@@ -17,9 +17,10 @@ import { createHost } from '../main/host/create-host.ts';
 import { EngineSession } from '../main/host/engine-session.ts';
 import { FileUrls } from '../main/host/file-urls.ts';
 import { jsonFileSettingsStore, SettingsService } from '../main/host/settings-service.ts';
-import { chooseBundle } from '../main/host/bundle-choice.ts';
+import { chooseBundle, defaultBundleDir } from '../main/host/bundle-choice.ts';
 import { createWorkFolder } from '../main/host/work-folder.ts';
 import { bundleDirAllowList } from '../main/host/installed-bundles.ts';
+import { workerImporter } from '../main/host/model-install/run-import.ts';
 import { startServeServer, type ServeServer } from './http-server.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,6 +74,12 @@ async function main(): Promise<void> {
     pathAccess: false,
     mayUseBundleDir: bundleDirAllowList(REPO_ROOT, () => [values.bundle]),
     emit,
+    models: {
+      modelsDir: path.join(path.dirname(settingsFile), 'models'),
+      templatesDir: path.join(REPO_ROOT, 'models/official-templates'),
+      defaultBundleDir: defaultBundleDir(REPO_ROOT),
+      runImport: workerImporter(),
+    },
   });
   server = await startServeServer({ port, staticDir: values.static, token: randomBytes(24).toString('base64url'), files, handlers: host.handlers });
   console.log(`Serving the editor at ${server.url}`);

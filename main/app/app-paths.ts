@@ -12,6 +12,10 @@ export interface AppPaths {
   preload: string;
   /** The bundled engine entry run as a utilityProcess. */
   engineEntry: string;
+  /** The bundled checkpoint importer run on a worker thread (Models panel). */
+  importWorker: string;
+  /** models/official-templates: the official graphs without weights. */
+  templatesDir: string;
   /**
    * The folder holding models/default (and, in a development checkout, .work/tiny): what
    * main/host/bundle-choice.ts calls the repository root.
@@ -29,6 +33,8 @@ export function appPaths(appRoot: string, resourcesPath: string, packaged: boole
     rendererDir: path.join(dist, 'renderer'),
     preload: path.join(dist, 'preload', 'preload.cjs'),
     engineEntry: path.join(dist, 'engine', 'engine-main.mjs'),
+    importWorker: path.join(dist, 'engine', 'import-worker.mjs'),
+    templatesDir: path.join(packaged ? resourcesPath : appRoot, 'models', 'official-templates'),
     bundleRoot: packaged ? resourcesPath : appRoot,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
 import type { HostEvent } from '../contract.ts';
 import { EngineHost } from '../engine-host/engine-host.ts';
@@ -13,9 +14,10 @@ import { EngineSession } from '../host/engine-session.ts';
 import { FileUrls } from '../host/file-urls.ts';
 import { registerHandlers } from '../host/register-handlers.ts';
 import { SettingsService } from '../host/settings-service.ts';
-import { chooseBundle } from '../host/bundle-choice.ts';
+import { chooseBundle, defaultBundleDir } from '../host/bundle-choice.ts';
 import { createWorkFolder } from '../host/work-folder.ts';
 import { bundleDirAllowList } from '../host/installed-bundles.ts';
+import { workerImporter } from '../host/model-install/run-import.ts';
 import { APP_SCHEME, IMAGE_SCHEME, IMAGE_URL_PREFIX } from './app-origin.ts';
 import { appPaths } from './app-paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
@@ -171,6 +173,12 @@ async function startShell(): Promise<Shell> {
     mayOpenPath: (filePath, kind) => store.recentFiles().some((f) => f.path === filePath && f.kind === kind),
     mayUseBundleDir: bundleDirAllowList(paths.bundleRoot, () => chosenBundles),
     emit,
+    models: {
+      modelsDir: path.join(app.getPath('userData'), 'models'),
+      templatesDir: paths.templatesDir,
+      defaultBundleDir: defaultBundleDir(paths.bundleRoot),
+      runImport: workerImporter(pathToFileURL(paths.importWorker)),
+    },
   });
   registerHandlers(
     { handle: (channel, listener) => ipcMain.handle(channel, (event, input) => listener(event, input)) },

@@ -29,7 +29,15 @@ export interface DialogLike<W> {
 
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
-export function openDialogOptions(kind: SaveKind | 'model', defaultDir: string | undefined): OpenDialogOptionsLike {
+export function openDialogOptions(kind: SaveKind | 'model' | 'checkpoint', defaultDir: string | undefined): OpenDialogOptionsLike {
+  if (kind === 'checkpoint') {
+    return {
+      title: 'Import Checkpoint Files (choose base_inpaint.pt; upsample_inpaint.pt beside it is used too)',
+      defaultPath: defaultDir,
+      properties: ['openFile'],
+      filters: [{ name: 'PyTorch checkpoint', extensions: ['pt'] }],
+    };
+  }
   if (kind === 'model') {
     return { title: 'Choose a Model Bundle (its bundle.json)', defaultPath: defaultDir, properties: ['openFile'], filters: [{ name: 'Model bundle', extensions: ['json'] }] };
   }
@@ -66,7 +74,7 @@ export class NativeDialogs<W> {
     private readonly fallbackDir: string,
   ) {}
 
-  readonly chooseOpenPath = async (kind: SaveKind | 'model'): Promise<string | null> => {
+  readonly chooseOpenPath = async (kind: SaveKind | 'model' | 'checkpoint'): Promise<string | null> => {
     const win = this.window();
     if (!win) return null;
     const result = await this.dialog.showOpenDialog(win, openDialogOptions(kind, this.lastDir));

@@ -11,7 +11,7 @@ import type { RecentFile } from './shell-state-schema.ts';
 
 type Kind = 'image' | 'project';
 /** Model bundles are chosen through the same dialogs but are not recent documents. */
-type DialogKind = Kind | 'model';
+type DialogKind = Kind | 'model' | 'checkpoint';
 
 export interface RecentTracker {
   chooseOpenPath: (kind: DialogKind) => Promise<string | null>;
@@ -19,7 +19,7 @@ export interface RecentTracker {
 }
 
 export function recentFilesTracker(chooseOpenPath: (kind: DialogKind) => Promise<string | null>, record: (file: RecentFile) => void): RecentTracker {
-  const chosen: Record<DialogKind, string | null> = { image: null, project: null, model: null };
+  const chosen: Record<DialogKind, string | null> = { image: null, project: null, model: null, checkpoint: null };
   return {
     chooseOpenPath: async (kind) => (chosen[kind] = await chooseOpenPath(kind)),
     wrap: (handlers) => ({

@@ -11,6 +11,7 @@ import type { EngineSession } from './engine-session.ts';
 import { exportImage } from './exporter.ts';
 import type { FileUrls } from './file-urls.ts';
 import { MAX_PIXELS } from './image-intake.ts';
+import { ModelLibrary, type ModelLibraryDeps } from './model-install/model-library.ts';
 import { ProjectService } from './project-service.ts';
 import type { Handlers } from './register-handlers.ts';
 import { SaveDestination, type ChooseSaveTarget } from './save-destination.ts';
@@ -41,14 +42,17 @@ export interface HostDeps {
    */
   mayUseBundleDir?: (dir: string) => boolean;
   /** Native open dialogs (Electron); absent in serve mode, where the renderer uses a file input. */
-  chooseOpenPath?: (kind: 'image' | 'project' | 'model') => Promise<string | null>;
+  chooseOpenPath?: (kind: 'image' | 'project' | 'model' | 'checkpoint') => Promise<string | null>;
   emit: (e: HostEvent) => void;
+  /** The Models panel: the app's models folder, the graph templates, the importer's worker. Absent: the panel says it is unavailable. */
+  models?: Pick<ModelLibraryDeps, 'modelsDir' | 'templatesDir' | 'defaultBundleDir' | 'runImport' | 'baseUrl' | 'freeBytes'>;
 }
 
 export interface Host {
   handlers: Handlers;
   docs: DocumentStore;
   runner: EditRunner;
+  models: ModelLibrary | null;
   /** Removes every open document's files. */
   dispose(): Promise<void>;
 }
@@ -80,6 +84,21 @@ export function createHost(deps: HostDeps): Host {
     // A new model folder or execution provider takes effect now, not at the next launch.
     if (next.engine.bundleDir !== before.bundleDir || next.engine.provider !== before.provider) void deps.engine.load();
     return next;
+  };
+
+  const models = deps.models
+    ? new ModelLibrary({
+        ...deps.models,
+        getSettings: () => deps.settings.get(),
+        // The library switches only to folders it lists (its own, or chosen in a dialog): trusted like the dialog.
+        setSettings: (patch) => setSettings(patch, true),
+        chooseOpenPath: deps.chooseOpenPath,
+        emit: (payload) => deps.emit({ event: 'models:install', payload }),
+      })
+    : null;
+  const library = () => {
+    if (!models) throw new HostError('unsupported', 'Model installation is not available in this build.');
+    return models;
   };
 
   const handlers: Handlers = {
@@ -125,6 +144,14 @@ export function createHost(deps: HostDeps): Host {
       const manifest = await deps.chooseOpenPath('model');
       return manifest ? setSettings({ engine: { bundleDir: path.dirname(manifest) } }, true) : null;
     },
+    'models:list': () => library().overview(),
+    'models:use': ({ id }) => library().use(id),
+    'models:remove': ({ id }) => library().remove(id),
+    'models:official-offer': () => library().offer(),
+    'models:get-official': ({ variant, fp16 }) => library().getOfficial(variant, fp16),
+    'models:install-control': ({ action }) => library().control(action),
+    'models:import-dialog': ({ fp16 }) => library().importDialog(fp16),
+    'models:add-folder-dialog': () => library().addFolderDialog(),
     'settings:get': () => deps.settings.get(),
     'settings:set': (patch) => setSettings(patch),
     'engine:status': () => deps.engine.current(),
@@ -133,5 +160,14 @@ export function createHost(deps: HostDeps): Host {
       return deps.engine.current();
     },
   };
-  return { handlers, docs, runner, dispose: () => docs.closeAll() };
+  return {
+    handlers,
+    docs,
+    runner,
+    models,
+    dispose: async () => {
+      await models?.pauseForExit(); // a download resumes at the next launch
+      await docs.closeAll();
+    },
+  };
 }

@@ -108,7 +108,7 @@ def make_templates(out_dir: Path, options: Dict[str, Dict[str, Any]]) -> Path:
     manifest = {
         "format": TEMPLATES_FORMAT, "formatVersion": 1,
         "torch": torch.__version__, "onnx": onnx.__version__,
-        "name": official.NAME, "description": official.DESCRIPTION,
+        "baseUrl": official.BASE_URL, "name": official.NAME, "description": official.DESCRIPTION,
         "descriptionBaseOnly": official.DESCRIPTION_BASE_ONLY,
         "defaults": official.DEFAULTS, "license": official.LICENSE, "stages": stages,
     }

@@ -5,6 +5,7 @@ import { CanvasView } from './CanvasView.tsx';
 import { EnginePanel } from './EnginePanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
 import { HistoryPanel } from './HistoryPanel.tsx';
+import { ModelsPanel } from './ModelsPanel.tsx';
 import { Notices } from './Notices.tsx';
 import { PromptPanel } from './PromptPanel.tsx';
 import { StagingPanel } from './StagingPanel.tsx';
@@ -64,6 +65,7 @@ export function App() {
           <HistoryPanel />
           <ExportPanel />
           <EnginePanel />
+          <ModelsPanel />
         </aside>
       </main>
       <StatusBar />

@@ -135,7 +135,7 @@ test('a folder with base_inpaint.pt alone gives a base-only bundle that the engi
   await loaded.release();
 });
 
-for (const [dir, global] of [['evil-os-system', 'posix.system'], ['evil-eval', 'builtins.eval']] as const) {
+for (const [dir, global] of [['evil-os-system', 'posix.system'], ['evil-eval', '__builtin__.eval']] as const) {
   test(`a checkpoint whose pickle names ${global} is refused and runs nothing`, async () => {
     const marker = path.join(tmp, `pwned-${dir}`);
     // The fixture is real: torch.load runs it.

@@ -27,6 +27,8 @@ const StageTemplateSchema = z.object({
 export const TemplateSetSchema = z.object({
   format: z.literal('glide-graph-templates'),
   formatVersion: z.literal(1),
+  /** Where the checkpoints are published (the stages' `checkpoint` file names follow it). */
+  baseUrl: z.string().url(),
   name: z.string(),
   description: z.string(),
   descriptionBaseOnly: z.string(),
