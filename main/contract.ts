@@ -11,11 +11,11 @@
  * encoded bytes (Uint8Array of PNG/JPEG/WebP); never as JSON arrays of pixels.
  */
 import { z } from 'zod';
-import { ProviderChoice } from './engine/protocol.ts';
+import { EditSettings, ImageFormat, ProviderChoice, ResolvedSettings, SamplerName } from './engine/protocol.ts';
 import { MASK_OPS } from './mask-ops.ts';
 
 /** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
-export { ProviderChoice };
+export { ImageFormat, ProviderChoice, ResolvedSettings, SamplerName };
 
 // Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");
@@ -24,9 +24,6 @@ export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** A URL the host serves: `app-image://…` in Electron, `/files/<key>` in serve mode. */
 const ImageUrl = z.string().min(1).max(2048);
 const Int = z.number().int();
-
-export const ImageFormat = z.enum(['jpeg', 'png', 'webp']);
-export type ImageFormat = z.infer<typeof ImageFormat>;
 
 /** An opened photo. width/height are full resolution after EXIF orientation; display is a downscaled copy. */
 export const DocumentInfo = z.object({
@@ -40,24 +37,22 @@ export const DocumentInfo = z.object({
 });
 export type DocumentInfo = z.infer<typeof DocumentInfo>;
 
-/** What the person sets for a run; absent guidance/steps mean the model's defaults, null seed a random one. */
-export const RunSettings = z.object({
+/**
+ * What the person sets for a run: the engine's EditSettings as the window sends them. Absent
+ * guidance/steps/sampler mean the model's defaults (the engine fills them in), a null seed a random
+ * one (the host picks it); no preview switch (the window always shows them).
+ */
+export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true, sampler: true }).extend({
   prompt: z.string().max(2000),
-  guidanceScale: z.number().min(0).max(50).optional(),
-  steps: Int.min(1).max(1000).optional(),
-  sampler: z.enum(['ddim', 'ddpm']).optional(),
-  seed: Int.min(0).max(2 ** 32 - 1).nullable(),
-  candidates: Int.min(1).max(8),
+  seed: EditSettings.shape.seed.nullable(),
+  candidates: EditSettings.shape.candidates.unwrap(),
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 
 /** Everything needed to replay an accepted edit (the mask is kept beside it by the host). */
-export const Recipe = z.object({
+export const Recipe = ResolvedSettings.extend({
   prompt: z.string(),
   seed: Int,
-  guidanceScale: z.number(),
-  steps: Int,
-  sampler: z.enum(['ddim', 'ddpm']),
   model: z.object({ name: z.string(), sha256: z.string() }),
   createdAt: z.string(),
 });
@@ -161,7 +156,7 @@ export const EngineStatus = z.object({
   message: z.string(),
   model: z.object({ name: z.string(), sha256: z.string(), imageSize: Int, license: z.string() }).nullable(),
   provider: z.object({ name: z.string(), reason: z.string() }).nullable(),
-  defaults: z.object({ guidanceScale: z.number(), steps: Int, sampler: z.enum(['ddim', 'ddpm']) }).nullable(),
+  defaults: ResolvedSettings.nullable(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;
 

@@ -1,18 +1,7 @@
 /**
- * What EngineHost's promises reject with. EngineError carries the engine's own error event (a code
- * from protocol.ts and a message written for the user); the others are the host's own outcomes.
+ * What EngineHost's promises reject with besides the engine's own EngineError (main/engine/errors.ts,
+ * for an 'error' event: its code and a message written for the user): the host's own outcomes.
  */
-import type { EngineEvent } from '../engine/protocol.ts';
-
-export type EngineErrorCode = Extract<EngineEvent, { type: 'error' }>['code'];
-
-/** The engine answered the request with an 'error' event. */
-export class EngineError extends Error {
-  override readonly name = 'EngineError';
-  constructor(readonly code: EngineErrorCode, message: string) {
-    super(message);
-  }
-}
 
 /** The engine process ended (crash, kill, native fault) before it answered. */
 export class EngineCrashedError extends Error {

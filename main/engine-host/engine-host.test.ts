@@ -16,7 +16,7 @@ import {
   EngineHost,
   nodeEngineLauncher,
   type EngineChannel,
-  type EngineStatus,
+  type EngineProcessStatus,
 } from './engine-host.ts';
 
 const tiny = tinyBundleDir();
@@ -29,9 +29,9 @@ function recordingLauncher() {
 }
 
 function statusLog(host: EngineHost) {
-  const states: EngineStatus[] = [];
+  const states: EngineProcessStatus[] = [];
   host.onStatus((s) => states.push(s));
-  const waitFor = async (state: EngineStatus['state'], after = 0) => {
+  const waitFor = async (state: EngineProcessStatus['state'], after = 0) => {
     for (let i = 0; i < 3000; i++) {
       const hit = states.slice(after).find((s) => s.state === state);
       if (hit) return hit;

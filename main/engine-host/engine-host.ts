@@ -6,31 +6,24 @@
  * The process itself is behind EngineChannel: a Node child process (nodeEngineLauncher, serve mode and
  * tests) or Electron's utilityProcess (the shell's launcher); the host does not know which.
  */
-import type { z } from 'zod';
-import {
-  EngineEvent,
-  type EditSettings,
-  type EngineRequest,
-  type ImageSource,
-  type ProviderChoice,
-} from '../engine/protocol.ts';
+import { EngineEvent, type EditInput, type EngineRequest, type ExportInput, type ProviderChoice } from '../engine/protocol.ts';
 import type { EngineChannel, EngineLauncher } from './engine-channel.ts';
-import { EditCancelledError, EngineCrashedError, EngineError, EngineStoppedError } from './engine-errors.ts';
+import { EngineError } from '../engine/errors.ts';
+import { EditCancelledError, EngineCrashedError, EngineStoppedError } from './engine-errors.ts';
 import { DEFAULT_RESTART, RestartPolicy, type RestartOptions } from './restart-policy.ts';
 
-export { EditCancelledError, EngineCrashedError, EngineError, EngineStoppedError } from './engine-errors.ts';
+export { EngineError } from '../engine/errors.ts';
+export { EditCancelledError, EngineCrashedError, EngineStoppedError } from './engine-errors.ts';
 export { nodeEngineLauncher, defaultEngineEntry, type NodeLauncherOptions } from './node-launcher.ts';
 export type { EngineChannel, EngineLauncher } from './engine-channel.ts';
 
-export type EngineStatus = { state: 'starting' | 'ready' | 'crashed' | 'restarting'; message?: string };
+/** The engine process's state, as the host follows it (the window's EngineStatus in main/contract.ts says more). */
+export type EngineProcessStatus = { state: 'starting' | 'ready' | 'crashed' | 'restarting'; message?: string };
 type Loaded = Extract<EngineEvent, { type: 'loaded' }>;
 type Progress = Extract<EngineEvent, { type: 'progress' }>;
 type Result = Extract<EngineEvent, { type: 'result' }>;
 type Exported = Extract<EngineEvent, { type: 'exported' }>;
 
-/** Callers may leave out what the engine defaults (candidates, preview, patches). */
-export type EditSettingsInput = z.input<typeof EditSettings> | EditSettings;
-export type ImageSourceInput = z.input<typeof ImageSource> | ImageSource;
 
 export interface EngineHostOptions {
   restart?: Partial<RestartOptions>;
@@ -69,7 +62,7 @@ export class EngineHost {
   private restartTimer?: NodeJS.Timeout;
   private cancelRestart?: () => void;
   private exitWaiters: (() => void)[] = [];
-  private readonly statusListeners = new Set<(s: EngineStatus) => void>();
+  private readonly statusListeners = new Set<(s: EngineProcessStatus) => void>();
   private currentPid?: number;
 
   constructor(private readonly launch: EngineLauncher, options: EngineHostOptions = {}) {
@@ -102,7 +95,7 @@ export class EngineHost {
   }
 
   edit(
-    req: { source: ImageSourceInput; mask: Uint8Array; maskOrigin?: { x: number; y: number }; softMask?: boolean; settings: EditSettingsInput; outDir: string },
+    req: EditInput,
     onProgress?: (e: Progress) => void,
   ): { id: string; done: Promise<Result> } {
     const id = this.newId();
@@ -118,18 +111,12 @@ export class EngineHost {
     else if (entry.sentTo === this.generation) this.channel?.send({ type: 'cancel', id });
   }
 
-  exportImage(req: {
-    source: ImageSourceInput;
-    outPath: string;
-    format: 'png' | 'jpeg' | 'webp';
-    quality?: number;
-    parameters?: string;
-  }): Promise<Exported> {
+  exportImage(req: ExportInput): Promise<Exported> {
     return this.request<Exported>('export', { type: 'export', ...req });
   }
 
   /** Returns a function that removes the listener. */
-  onStatus(l: (s: EngineStatus) => void): () => void {
+  onStatus(l: (s: EngineProcessStatus) => void): () => void {
     this.statusListeners.add(l);
     return () => this.statusListeners.delete(l);
   }
@@ -317,7 +304,7 @@ export class EngineHost {
     return `r${++this.nextId}`;
   }
 
-  private emit(status: EngineStatus): void {
+  private emit(status: EngineProcessStatus): void {
     for (const l of this.statusListeners) {
       try {
         l(status);

@@ -1,10 +1,11 @@
 /**
  * The engine's typed failures. Each carries the protocol's error code so the engine process can
  * report it without guessing, and a message written for the user (what happened, what to do).
+ * The parent's EngineHost rejects with the same EngineError when the engine answers with an error event.
  */
-import type { EngineEvent } from './protocol.ts';
+import type { EngineErrorCode } from './protocol.ts';
 
-export type EngineErrorCode = Extract<EngineEvent, { type: 'error' }>['code'];
+export type { EngineErrorCode };
 
 export class EngineError extends Error {
   constructor(readonly code: EngineErrorCode, message: string, options?: { cause?: unknown }) {

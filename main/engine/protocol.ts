@@ -31,43 +31,66 @@ export const ImageSource = z.object({
 });
 export type ImageSource = z.infer<typeof ImageSource>;
 
+/** How the base stage samples: DDIM (eta from the bundle) or the original DDPM chain. */
+export const SamplerName = z.enum(['ddim', 'ddpm']);
+export type SamplerName = z.infer<typeof SamplerName>;
+
+/** The encodings an export may have. */
+export const ImageFormat = z.enum(['jpeg', 'png', 'webp']);
+export type ImageFormat = z.infer<typeof ImageFormat>;
+
+/** What an edit asks for. Absent guidance, steps or sampler: the bundle's defaults, resolved by the engine alone (run-edit.ts) and reported in the result. */
 export const EditSettings = z.object({
   prompt: z.string().max(100_000),
   guidanceScale: z.number().min(0).max(50).optional(), // bundle default when absent
   steps: z.number().int().min(1).max(1000).optional(), // base-stage steps; bundle default when absent
-  sampler: z.enum(['ddim', 'ddpm']).optional(),
+  sampler: SamplerName.optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   candidates: z.number().int().min(1).max(8).default(1),
   preview: z.boolean().default(true),
 });
 export type EditSettings = z.infer<typeof EditSettings>;
 
+/** The settings an edit ran with, the bundle's defaults filled in: what a recipe records. */
+export const ResolvedSettings = z.object({ guidanceScale: z.number(), steps: z.number().int(), sampler: SamplerName });
+export type ResolvedSettings = z.infer<typeof ResolvedSettings>;
+
+export const EditRequest = z.object({
+  type: z.literal('edit'),
+  id: z.string(),
+  source: ImageSource,
+  mask: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes (a Uint8Array)'), // PNG at the photo's full resolution (or of maskOrigin's box); white (>127) = generate
+  /** Where the mask PNG's top-left lies when it covers only a box of the photo (outside it: keep). */
+  maskOrigin: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).optional(),
+  /** The mask's grey levels are the blend weights (the person feathered it); every pixel above 0 generates. */
+  softMask: z.boolean().default(false),
+  settings: EditSettings,
+  outDir: z.string().min(1), // where candidate patches are written
+});
+export type EditRequest = z.infer<typeof EditRequest>;
+
+export const ExportRequest = z.object({
+  type: z.literal('export'),
+  id: z.string(),
+  source: ImageSource,
+  outPath: z.string().min(1),
+  format: ImageFormat,
+  quality: z.number().int().min(1).max(100).default(92),
+  /** Recipes of the edits, recorded in the file (PNG text chunk; XMP for JPEG/WebP). */
+  parameters: z.string().max(1_000_000).optional(),
+});
+export type ExportRequest = z.infer<typeof ExportRequest>;
+
+/** What a parent passes for an edit or an export (EngineHost adds type and id; defaults may be left out). */
+export type EditInput = Omit<z.input<typeof EditRequest>, 'type' | 'id'>;
+export type ExportInput = Omit<z.input<typeof ExportRequest>, 'type' | 'id'>;
+
 export const EngineRequest = z.discriminatedUnion('type', [
   /** Load (or switch to) a bundle and create its sessions on the chosen execution provider. */
   z.object({ type: z.literal('load'), id: z.string(), bundleDir: z.string().min(1), provider: ProviderChoice.default('auto') }),
-  z.object({
-    type: z.literal('edit'),
-    id: z.string(),
-    source: ImageSource,
-    mask: z.instanceof(Uint8Array), // PNG at the photo's full resolution (or of maskOrigin's box); white (>127) = generate
-    /** Where the mask PNG's top-left lies when it covers only a box of the photo (outside it: keep). */
-    maskOrigin: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).optional(),
-    /** The mask's grey levels are the blend weights (the person feathered it); every pixel above 0 generates. */
-    softMask: z.boolean().default(false),
-    settings: EditSettings,
-    outDir: z.string().min(1), // where candidate patches are written
-  }),
+  EditRequest,
   z.object({ type: z.literal('cancel'), id: z.string() }), // id of the edit to cancel
-  z.object({
-    type: z.literal('export'),
-    id: z.string(),
-    source: ImageSource,
-    outPath: z.string().min(1),
-    format: z.enum(['png', 'jpeg', 'webp']),
-    quality: z.number().int().min(1).max(100).default(92),
-    /** Recipes of the edits, recorded in the file (PNG text chunk; XMP for JPEG/WebP). */
-    parameters: z.string().max(1_000_000).optional(),
-  }),
+  ExportRequest,
   z.object({ type: z.literal('shutdown'), id: z.string() }),
 ]);
 export type EngineRequest = z.infer<typeof EngineRequest>;
@@ -78,7 +101,7 @@ export const BundleInfo = z.object({
   sha256: z.string(), // hash of bundle.json, which lists every file's hash
   stages: z.array(z.enum(['base', 'upsampler'])),
   imageSize: z.number().int(),
-  defaults: z.object({ guidanceScale: z.number(), steps: z.number().int(), sampler: z.enum(['ddim', 'ddpm']) }),
+  defaults: ResolvedSettings,
   license: z.string(),
 });
 export type BundleInfo = z.infer<typeof BundleInfo>;
@@ -90,6 +113,10 @@ export const ProviderInfo = z.object({
 
 export const Candidate = Patch.extend({ seed: z.number().int() });
 export type Candidate = z.infer<typeof Candidate>;
+
+/** What an engine 'error' event (and the EngineError behind it, errors.ts) says went wrong. */
+export const EngineErrorCode = z.enum(['bad-request', 'bad-bundle', 'no-bundle', 'bad-image', 'empty-mask', 'too-large', 'busy', 'model-failure', 'internal']);
+export type EngineErrorCode = z.infer<typeof EngineErrorCode>;
 
 export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), pid: z.number().int() }), // sent once when the process is up
@@ -105,13 +132,13 @@ export const EngineEvent = z.discriminatedUnion('type', [
     preview: z.instanceof(Uint8Array).optional(),
     crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
   }),
-  z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), millis: z.number() }),
+  z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), settings: ResolvedSettings, millis: z.number() }),
   z.object({ type: z.literal('exported'), id: z.string(), outPath: z.string(), bytes: z.number().int() }),
   z.object({ type: z.literal('cancelled'), id: z.string() }),
   z.object({
     type: z.literal('error'),
     id: z.string(),
-    code: z.enum(['bad-request', 'bad-bundle', 'no-bundle', 'bad-image', 'empty-mask', 'too-large', 'busy', 'model-failure', 'internal']),
+    code: EngineErrorCode,
     message: z.string(), // says what happened and what to do, for the user
   }),
 ]);

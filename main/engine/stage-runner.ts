@@ -7,12 +7,13 @@ import * as ort from 'onnxruntime-node';
 import type { StageGraphs } from './bundle/load.ts';
 import type { StageName } from './bundle/schema.ts';
 import { CancelledError, ModelFailureError } from './errors.ts';
+import type { SamplerName } from './protocol.ts';
 import type { NoiseSource } from './rng.ts';
 import { type Dims4, type Schedule, classifierFreeGuidance, ddimStep, pSample, samplingIndices } from './sampler.ts';
 import { type SeamToneOptions, SeamToneMatcher } from './seam-tone.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 
-export type SamplerName = 'ddim' | 'ddpm';
+export type { SamplerName };
 
 export interface StageProgress {
   stage: StageName;

@@ -32,9 +32,9 @@ test('a run forwards progress as events and returns candidate patches with URLs'
     progress.map((e) => e.event === 'edit:progress' && [e.payload.runId, e.payload.step, e.payload.totalSteps, e.payload.candidates]),
     [1, 2, 3, 4].map((s) => ['run1', s, 4, 2]),
   );
-  // Defaults of the loaded model fill in what the person left unset.
+  // What the person left unset goes to the engine unset: the engine alone fills in the model's defaults.
   const sent = f.engineHost.calls.filter((c) => c.type === 'edit').at(-1)!.req as { settings: Record<string, unknown> };
-  assert.deepEqual(sent.settings, { prompt: 'a red circle', guidanceScale: 3, steps: 4, sampler: 'ddim', seed: 7, candidates: 2, preview: true });
+  assert.deepEqual(sent.settings, { prompt: 'a red circle', seed: 7, candidates: 2, preview: true });
 });
 
 test('accepting a candidate makes an edit with its recipe; later runs and exports lay it over the original', async () => {
@@ -45,7 +45,8 @@ test('accepting a candidate makes an edit with its recipe; later runs and export
   assert.equal(edit.editId, first.candidateId);
   assert.equal(edit.recipe.prompt, 'a red circle');
   assert.equal(edit.recipe.model.name, 'fake-model');
-  assert.equal(edit.recipe.steps, 4);
+  // The recipe records the settings the engine reports it used (the fake model's defaults here).
+  assert.deepEqual([edit.recipe.guidanceScale, edit.recipe.steps, edit.recipe.sampler], [3, 4, 'ddim']);
   assert.ok(Number.isInteger(edit.recipe.seed));
   await f.host.handlers['candidate:discard']({ docId: doc.docId, candidateIds: [second.candidateId] });
   assert.equal(f.files.resolveUrl(second.url), undefined);

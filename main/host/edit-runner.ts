@@ -45,24 +45,17 @@ export class EditRunner {
       await mkdir(runDir, { recursive: true });
       const maskPath = path.join(runDir, 'mask.png');
       await writeFile(maskPath, input.mask);
-      const s = input.settings;
-      const defaults = loaded.bundle.defaults;
-      const resolved = {
-        prompt: s.prompt,
-        guidanceScale: s.guidanceScale ?? defaults.guidanceScale,
-        steps: s.steps ?? defaults.steps,
-        sampler: s.sampler ?? defaults.sampler,
-        seed: s.seed ?? (this.deps.randomSeed ?? (() => randomInt(2 ** 32 - 1)))(),
-        candidates: s.candidates,
-      };
+      // Guidance, steps and sampler the person left to the model are filled in by the engine, which
+      // reports what it used; the host only picks the random seed.
+      const settings = { ...input.settings, seed: input.settings.seed ?? (this.deps.randomSeed ?? (() => randomInt(2 ** 32 - 1)))(), preview: true };
       if (run.cancelRequested) throw new HostError('cancelled', 'The run was cancelled.');
-      const job = engine.host.edit({ source, mask: input.mask, maskOrigin: input.maskOrigin, softMask: input.softMask, settings: { ...resolved, preview: true }, outDir: runDir }, (p) =>
+      const job = engine.host.edit({ source, mask: input.mask, maskOrigin: input.maskOrigin, softMask: input.softMask, settings, outDir: runDir }, (p) =>
         emit({
           event: 'edit:progress',
           payload: {
             runId: input.runId,
             candidate: p.candidate,
-            candidates: resolved.candidates,
+            candidates: settings.candidates,
             stage: p.stage,
             step: p.step,
             totalSteps: p.totalSteps,
@@ -77,8 +70,7 @@ export class EditRunner {
       const createdAt = (this.deps.now?.() ?? new Date()).toISOString();
       const model = { name: loaded.bundle.name, sha256: loaded.bundle.sha256 };
       const candidates = result.candidates.map((c) => {
-        const { candidates: _n, ...fixed } = resolved;
-        const recipe: Recipe = { ...fixed, seed: c.seed, model, createdAt };
+        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, seed: c.seed, model, createdAt };
         const stored: StoredPatch = {
           id: randomUUID(),
           path: c.path,

@@ -4,32 +4,23 @@
  * state it is in. Depends only
  * on the engine host's shape (EngineHostLike), so tests drive it with a fake.
  */
-import type { EngineEvent, EngineRequest, ImageSource, ProviderChoice } from '../engine/protocol.ts';
+import type { EditInput, EngineEvent, ExportInput, ProviderChoice } from '../engine/protocol.ts';
+import type { EngineProcessStatus } from '../engine-host/engine-host.ts';
 import { HostError, type EngineStatus } from '../contract.ts';
 import { toHostError } from './host-errors.ts';
 
 type Loaded = Extract<EngineEvent, { type: 'loaded' }>;
 export type EngineProgress = Extract<EngineEvent, { type: 'progress' }>;
 export type EngineResult = Extract<EngineEvent, { type: 'result' }>;
-type EditRequest = Extract<EngineRequest, { type: 'edit' }>;
 
 /** The part of main/engine-host/engine-host.ts's EngineHost that the host handlers use. */
 export interface EngineHostLike {
   start(): Promise<void>;
   load(bundleDir: string, provider?: ProviderChoice): Promise<Loaded>;
-  edit(
-    req: { source: ImageSource; mask: Uint8Array; maskOrigin?: { x: number; y: number }; softMask?: boolean; settings: EditRequest['settings']; outDir: string },
-    onProgress?: (e: EngineProgress) => void,
-  ): { id: string; done: Promise<EngineResult> };
+  edit(req: EditInput, onProgress?: (e: EngineProgress) => void): { id: string; done: Promise<EngineResult> };
   cancel(id: string): void;
-  exportImage(req: {
-    source: ImageSource;
-    outPath: string;
-    format: 'png' | 'jpeg' | 'webp';
-    quality?: number;
-    parameters?: string;
-  }): Promise<Extract<EngineEvent, { type: 'exported' }>>;
-  onStatus(listener: (s: { state: 'starting' | 'ready' | 'crashed' | 'restarting'; message?: string }) => void): void;
+  exportImage(req: ExportInput): Promise<Extract<EngineEvent, { type: 'exported' }>>;
+  onStatus(listener: (s: EngineProcessStatus) => void): void;
   stop(): Promise<void>;
 }
 

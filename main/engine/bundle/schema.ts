@@ -3,6 +3,7 @@
  * Written by models/glide/bundle.py, documented in models/README.md, validated here by the engine.
  */
 import { z } from 'zod';
+import { SamplerName } from '../protocol.ts';
 
 const fileName = z
   .string()
@@ -38,7 +39,7 @@ export const BundleSchema = z
     stages: z.object({ base: StageSchema, upsampler: StageSchema.optional() }),
     defaults: z.object({
       guidanceScale: z.number().min(0).max(50),
-      sampler: z.enum(['ddim', 'ddpm']),
+      sampler: SamplerName,
       eta: z.number().min(0).max(1),
       /** Match the hole's tone to its border on every base-stage step (main/engine/seam-tone.ts); default false. */
       seamTone: z.boolean().optional(),

@@ -33,7 +33,7 @@ function fakeWork(overrides: Partial<EngineWork> = {}, steps = 5): EngineWork & 
         if (signal.aborted) throw new CancelledError();
         onProgress({ candidate: 0, stage: 'base', step, totalSteps: steps });
       }
-      return { candidates: [{ path: '/out/a.png', x: 0, y: 0, width: 1, height: 1, seed: req.settings.seed }] };
+      return { candidates: [{ path: '/out/a.png', x: 0, y: 0, width: 1, height: 1, seed: req.settings.seed }], settings: BUNDLE.defaults };
     },
     async exportImage(req) {
       return { outPath: req.outPath, bytes: 3 };

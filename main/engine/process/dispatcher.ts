@@ -83,9 +83,9 @@ export class Dispatcher {
     );
     this.running = { id: req.id, abort, done: run.catch(() => {}) };
     run.then(
-      ({ candidates }) => {
+      ({ candidates, settings }) => {
         this.running = undefined;
-        this.send({ type: 'result', id: req.id, candidates, millis: Math.round(performance.now() - t0) });
+        this.send({ type: 'result', id: req.id, candidates, settings, millis: Math.round(performance.now() - t0) });
       },
       (err) => {
         this.running = undefined;

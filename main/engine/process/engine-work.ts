@@ -4,17 +4,17 @@
  * without models, and so engine-main.ts is the one place that wires the real implementations.
  */
 import type { z } from 'zod';
-import type { BundleInfo, Candidate, EngineEvent, EngineRequest, ProviderChoice, ProviderInfo } from '../protocol.ts';
+import type { BundleInfo, Candidate, EditRequest, EngineEvent, ExportRequest, ProviderChoice, ProviderInfo, ResolvedSettings } from '../protocol.ts';
 
-export type EditRequest = Extract<EngineRequest, { type: 'edit' }>;
-export type ExportRequest = Extract<EngineRequest, { type: 'export' }>;
+export type { EditRequest, ExportRequest };
 /** A progress event without its request id (the dispatcher adds it). */
 export type EditProgress = Omit<Extract<EngineEvent, { type: 'progress' }>, 'type' | 'id'>;
 
 export interface EngineWork {
   load(bundleDir: string, provider: ProviderChoice): Promise<{ bundle: BundleInfo; provider: z.infer<typeof ProviderInfo> }>;
   /** Must stop within one step once `signal` aborts, throwing CancelledError (errors.ts). */
-  edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void): Promise<{ candidates: Candidate[] }>;
+  /** Resolves with the patches and the settings they were made with (the bundle's defaults filled in). */
+  edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void): Promise<{ candidates: Candidate[]; settings: ResolvedSettings }>;
   exportImage(req: ExportRequest): Promise<{ outPath: string; bytes: number }>;
   /** Frees sessions before the process exits. */
   dispose(): Promise<void>;

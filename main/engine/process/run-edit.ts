@@ -2,14 +2,14 @@
  * One edit request, photo to patches: compositing cuts the crop and makes the model inputs, the
  * pipeline samples each candidate (seeds seed, seed+1, ...), compositing pastes each result back as
  * a patch file. Progress events carry a small preview of the predicted result and the square of the
- * photo it covers.
+ * photo it covers. The one place where settings the request left out get the bundle's defaults.
  */
 import type { LoadedBundle } from '../bundle/load.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
 import { inpaint, type StageProgress } from '../pipeline.ts';
-import type { Candidate } from '../protocol.ts';
+import type { Candidate, ResolvedSettings } from '../protocol.ts';
 import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
 
@@ -18,7 +18,7 @@ export async function runEdit(
   req: EditRequest,
   signal: AbortSignal,
   onProgress: (p: EditProgress) => void,
-): Promise<{ candidates: Candidate[] }> {
+): Promise<{ candidates: Candidate[]; settings: ResolvedSettings }> {
   const { manifest, stages } = bundle;
   const { settings } = req;
   const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
@@ -28,6 +28,11 @@ export async function runEdit(
   }
   const respacing = settings.steps === undefined ? manifest.defaults.baseRespacing : respacingWithSteps(manifest.defaults.baseRespacing, settings.steps, T);
   const steps = spaceTimesteps(T, respacing).length;
+  const resolved: ResolvedSettings = {
+    guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
+    steps,
+    sampler: settings.sampler ?? manifest.defaults.sampler,
+  };
   const crop = await prepareEditCrop(req.source, req.mask, sizes, {}, { origin: req.maskOrigin, soft: req.softMask });
   const [baseInput, upInput] = crop.inputs;
   const square = crop.plan.square;
@@ -51,10 +56,10 @@ export async function runEdit(
         mask: baseInput.keep,
         upsampler: upInput ? { image: upInput.image, mask: upInput.keep } : undefined,
         prompt: settings.prompt,
-        guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
+        guidanceScale: resolved.guidanceScale,
         steps,
         respacing,
-        sampler: settings.sampler ?? manifest.defaults.sampler,
+        sampler: resolved.sampler,
         eta: manifest.defaults.eta,
         seed,
       },
@@ -65,5 +70,5 @@ export async function runEdit(
     const patch = await pasteBack(crop, result.image, result.size, req.outDir);
     candidates.push({ ...patch, seed });
   }
-  return { candidates };
+  return { candidates, settings: resolved };
 }

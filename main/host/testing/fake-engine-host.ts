@@ -5,10 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { EngineEvent, ImageSource, ProviderChoice } from '../../engine/protocol.ts';
+import type { EditInput, EngineEvent, ExportInput, ProviderChoice, ResolvedSettings } from '../../engine/protocol.ts';
 import type { EngineHostLike, EngineProgress, EngineResult } from '../engine-session.ts';
 
 type StatusListener = Parameters<EngineHostLike['onStatus']>[0];
+
+/** The fake model's defaults, which its edits fill in as the engine does from a bundle. */
+const DEFAULTS: ResolvedSettings = { guidanceScale: 3, steps: 4, sampler: 'ddim' };
 
 export class FakeEngineHost implements EngineHostLike {
   readonly calls: { type: string; req?: unknown }[] = [];
@@ -35,21 +38,24 @@ export class FakeEngineHost implements EngineHostLike {
         sha256: 'ab'.repeat(32),
         stages: ['base'],
         imageSize: 64,
-        defaults: { guidanceScale: 3, steps: 4, sampler: 'ddim' },
+        defaults: DEFAULTS,
         license: 'MIT',
       },
       provider: { name: 'cpu', reason: 'test' },
     };
   }
 
-  edit(
-    req: { source: ImageSource; mask: Uint8Array; settings: { seed: number; candidates: number; steps?: number }; outDir: string },
-    onProgress?: (e: EngineProgress) => void,
-  ): { id: string; done: Promise<EngineResult> } {
+  edit(req: EditInput, onProgress?: (e: EngineProgress) => void): { id: string; done: Promise<EngineResult> } {
     const id = `e${++this.nextId}`;
     this.calls.push({ type: 'edit', req });
     const done = (async (): Promise<EngineResult> => {
-      const steps = req.settings.steps ?? 4;
+      const settings: ResolvedSettings = {
+        guidanceScale: req.settings.guidanceScale ?? DEFAULTS.guidanceScale,
+        steps: req.settings.steps ?? DEFAULTS.steps,
+        sampler: req.settings.sampler ?? DEFAULTS.sampler,
+      };
+      const steps = settings.steps;
+      const candidateCount = req.settings.candidates ?? 1;
       const { info, data } = await sharp(req.mask).greyscale().raw().toBuffer({ resolveWithObject: true });
       let x0 = info.width, y0 = info.height, x1 = -1, y1 = -1;
       for (let y = 0; y < info.height; y++)
@@ -67,12 +73,12 @@ export class FakeEngineHost implements EngineHostLike {
       if (this.hold) await this.hold;
       if (this.cancelled.has(id)) throw Object.assign(new Error('cancelled'), { name: 'EditCancelledError' });
       const candidates = [];
-      for (let i = 0; i < req.settings.candidates; i++) {
+      for (let i = 0; i < candidateCount; i++) {
         const p = path.join(req.outDir, `candidate-${i}.png`);
         await sharp({ create: { width: box.width, height: box.height, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toFile(p);
         candidates.push({ path: p, ...box, seed: req.settings.seed + i });
       }
-      return { type: 'result', id, candidates, millis: 5 };
+      return { type: 'result', id, candidates, settings, millis: 5 };
     })();
     return { id, done };
   }
@@ -82,9 +88,9 @@ export class FakeEngineHost implements EngineHostLike {
     this.cancelled.add(id);
   }
 
-  async exportImage(req: { source: ImageSource; outPath: string; format: 'png' | 'jpeg' | 'webp'; quality?: number; parameters?: string }) {
+  async exportImage(req: ExportInput) {
     this.calls.push({ type: 'export', req });
-    const composed = sharp(req.source.imagePath).rotate().composite(req.source.patches.map((p) => ({ input: p.path, left: p.x, top: p.y })));
+    const composed = sharp(req.source.imagePath).rotate().composite((req.source.patches ?? []).map((p) => ({ input: p.path, left: p.x, top: p.y })));
     const out = await composed.toFormat(req.format).toBuffer();
     await writeFile(req.outPath, out);
     return { type: 'exported' as const, id: 'x', outPath: req.outPath, bytes: out.byteLength };
