@@ -15,4 +15,5 @@ else
   echo "e2e: models/default has no bundle yet: using the TINY RANDOM-WEIGHT test bundle (base stage); edits are noise"
 fi
 npx vite build --config renderer/vite.config.ts --logLevel warn
-npx tsx --test --test-reporter=spec --test-concurrency=1 e2e/*.e2e.ts
+# shellcheck disable=SC2086
+npx tsx --test ${NODE_TEST_REPORTERS:---test-reporter=spec} --test-concurrency=1 e2e/*.e2e.ts

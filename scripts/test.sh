@@ -3,17 +3,25 @@
 # parity, contract), the editor in a browser, the Electron shell.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One thread for torch and every OpenMP/BLAS user (Python tests, and the Python tools Node tests run):
+# their tensors are small, and on a busy 2-core machine extra OpenMP threads spin instead of working.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# Each node:test run also prints its slowest tests (scripts/slowest-tests-reporter.mjs).
+export NODE_TEST_REPORTERS="--test-reporter=spec --test-reporter-destination=stdout --test-reporter=./scripts/slowest-tests-reporter.mjs --test-reporter-destination=stdout"
 status=0
-echo "== Typecheck (Node, browser and e2e tsconfigs) =="
+section() { echo "== $1 (at $((SECONDS / 60))m$((SECONDS % 60))s) =="; }
+section "Typecheck (Node, browser and e2e tsconfigs)"
 npm run --silent typecheck || status=1
-echo "== Lint (biome.json) and layer rules (.dependency-cruiser.cjs) =="
+section "Lint (biome.json) and layer rules (.dependency-cruiser.cjs)"
 npm run --silent lint || status=1
-echo "== Python (models/) =="
-/usr/bin/python3 -m pytest -q models/tests || status=1
-echo "== Node =="
-npx tsx --test --test-reporter=spec $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^e2e/') || status=1
-echo "== Editor in the browser (serve mode, Playwright in Debian's Chromium) =="
+section "Python (models/)"
+/usr/bin/python3 -m pytest -q --durations=10 models/tests || status=1
+section "Node"
+# shellcheck disable=SC2086
+npx tsx --test $NODE_TEST_REPORTERS $(git ls-files --cached --others --exclude-standard '*.test.ts' | grep -v '^e2e/') || status=1
+section "Editor in the browser (serve mode, Playwright in Debian's Chromium)"
 bash scripts/e2e.sh || status=1
-echo "== Electron shell (e2e/electron; skips, saying why, without an Electron binary or a display) =="
+section "Electron shell (e2e/electron; skips, saying why, without an Electron binary or a display)"
 npx tsx --test --test-reporter=spec e2e/electron/*.test.ts || status=1
+echo "== npm test took $((SECONDS / 60))m$((SECONDS % 60))s =="
 exit $status

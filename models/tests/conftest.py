@@ -1,7 +1,17 @@
+import os
 import sys
 from pathlib import Path
 
-import pytest
+# One thread for torch and every OpenMP/BLAS user, set before torch loads: these tests use small
+# tensors, and on a shared 2-core machine (a training run or a browser beside them) extra OpenMP
+# threads spin waiting for cores instead of working (97 s -> hours). scripts/test.sh sets the same.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
