@@ -11,11 +11,11 @@
  * encoded bytes (Uint8Array of PNG/JPEG/WebP); never as JSON arrays of pixels.
  */
 import { z } from 'zod';
-import { EditSettings, ImageFormat, ProviderChoice, ResolvedSettings, SamplerName } from './engine/protocol.ts';
+import { EditSettings, ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName } from './engine/protocol.ts';
 import { MASK_OPS } from './mask-ops.ts';
 
 /** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
-export { ImageFormat, ProviderChoice, ResolvedSettings, SamplerName };
+export { ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName };
 
 // Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");
@@ -155,7 +155,7 @@ export const EngineStatus = z.object({
   /** For the person: what is happening and, when it failed, what to do. */
   message: z.string(),
   model: z.object({ name: z.string(), sha256: z.string(), imageSize: Int, license: z.string() }).nullable(),
-  provider: z.object({ name: z.string(), reason: z.string() }).nullable(),
+  provider: ProviderInfo.nullable(),
   defaults: ResolvedSettings.nullable(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;

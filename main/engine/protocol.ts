@@ -108,8 +108,12 @@ export type BundleInfo = z.infer<typeof BundleInfo>;
 
 export const ProviderInfo = z.object({
   name: z.enum(['cpu', 'cuda', 'dml', 'coreml']),
-  reason: z.string(), // why this one: shown to the user
+  /** Why this one, in words, with what to do where that helps: shown to the user. */
+  reason: z.string(),
+  /** onnxruntime's own message when a GPU provider could not be used (the window keeps it behind a toggle). */
+  detail: z.string().optional(),
 });
+export type ProviderInfo = z.infer<typeof ProviderInfo>;
 
 export const Candidate = Patch.extend({ seed: z.number().int() });
 export type Candidate = z.infer<typeof Candidate>;

@@ -12,15 +12,10 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ProviderError } from './errors.ts';
 import { PROBE_DIMS, PROBE_INPUT, PROBE_OUTPUT, probeModelBytes } from './probe-model.ts';
-import type { ProviderChoice } from './protocol.ts';
+import type { ProviderChoice, ProviderInfo } from './protocol.ts';
 
-export type ProviderName = Exclude<ProviderChoice, 'auto'>;
-
-export interface ProviderInfo {
-  name: ProviderName;
-  /** Why this provider: shown to the user. */
-  reason: string;
-}
+export type { ProviderInfo };
+export type ProviderName = ProviderInfo['name'];
 
 export interface ResolvedProvider extends ProviderInfo {
   /** Options for every session of a bundle on this provider. */
@@ -49,6 +44,15 @@ export function gpuProviderFor(p: PlatformId): ProviderName | null {
   if (p.platform === 'win32') return 'dml';
   if (p.platform === 'darwin' && p.arch === 'arm64') return 'coreml';
   return null;
+}
+
+/** Whether this machine has an NVIDIA GPU with its driver loaded (Linux: the driver's /proc entry or a /dev/nvidiaN). */
+export function hasNvidiaGpu(): boolean {
+  try {
+    return existsSync('/proc/driver/nvidia/version') || readdirSync('/dev').some((name) => /^nvidia\d+$/.test(name));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -86,13 +90,29 @@ async function runProbe(name: ProviderName): Promise<string | null> {
     if (y[3] !== 8) return `the test model computed ${y[3]} instead of 8`;
     return null;
   } catch (e) {
-    const message = (e instanceof Error ? e.message : String(e)).trim().replace(/\.+$/, '');
-    // onnxruntime's own message only says "Failed to load shared library".
-    if (name === 'cuda' && !hasCudaAddOn()) return `${message} (onnxruntime-node's CUDA add-on is not installed)`;
-    return message;
+    return (e instanceof Error ? e.message : String(e)).trim().replace(/\.+$/, '');
   } finally {
     await session?.release().catch(() => undefined);
   }
+}
+
+/**
+ * Why a GPU provider that failed its probe cannot be used, in words, and what to do about it where
+ * something can be done (onnxruntime's own message only says which shared library failed to load).
+ */
+export function gpuUnavailable(
+  gpu: ProviderName,
+  machine = { nvidiaGpu: hasNvidiaGpu(), cudaAddOn: hasCudaAddOn() },
+): { cause: string; howTo?: string } {
+  if (gpu !== 'cuda') return { cause: `${PROVIDER_LABELS[gpu]} could not be started here` };
+  if (!machine.nvidiaGpu) return { cause: 'No NVIDIA GPU found' };
+  if (!machine.cudaAddOn) {
+    return {
+      cause: "This machine has an NVIDIA GPU, but onnxruntime's CUDA add-on is not installed",
+      howTo: 'To add it, run `npm rebuild onnxruntime-node` with internet access (without ONNXRUNTIME_NODE_INSTALL=skip), then restart the engine.',
+    };
+  }
+  return { cause: "The NVIDIA GPU's driver or the CUDA libraries onnxruntime needs did not load" };
 }
 
 /** Resolves the user's choice to a working provider (see the file comment). */
@@ -100,18 +120,29 @@ export async function resolveProvider(
   choice: ProviderChoice,
   platform: PlatformId = { platform: process.platform, arch: process.arch },
 ): Promise<ResolvedProvider> {
-  const resolved = (name: ProviderName, reason: string): ResolvedProvider => ({ name, reason, sessionOptions: sessionOptions(name) });
+  const resolved = (name: ProviderName, reason: string, detail?: string): ResolvedProvider => ({
+    name,
+    reason,
+    ...(detail === undefined ? {} : { detail }),
+    sessionOptions: sessionOptions(name),
+  });
   if (choice === 'cpu') return resolved('cpu', 'CPU chosen in settings');
   if (choice !== 'auto') {
     const failure = await probeProvider(choice);
     if (failure !== null) {
-      throw new ProviderError(`${PROVIDER_LABELS[choice]} was chosen in settings but cannot be used: ${failure}. Choose Automatic or CPU.`);
+      const { cause, howTo } = gpuUnavailable(choice);
+      throw new ProviderError(
+        `${PROVIDER_LABELS[choice]} was chosen in settings but cannot be used: ${cause} (${failure}).${howTo ? ` ${howTo}` : ''} Choose Automatic or CPU.`,
+      );
     }
     return resolved(choice, `${PROVIDER_LABELS[choice]} chosen in settings`);
   }
   const gpu = gpuProviderFor(platform);
-  if (gpu === null) return resolved('cpu', `no GPU provider for ${platform.platform} ${platform.arch}; using CPU`);
+  if (gpu === null) return resolved('cpu', `onnxruntime has no GPU provider for ${platform.platform} ${platform.arch}, so the model runs on the CPU.`);
   const failure = await probeProvider(gpu);
-  if (failure !== null) return resolved('cpu', `${PROVIDER_LABELS[gpu]} provider failed to load: ${failure}; using CPU`);
-  return resolved(gpu, `${PROVIDER_LABELS[gpu]} found; using the GPU`);
+  if (failure !== null) {
+    const { cause, howTo } = gpuUnavailable(gpu);
+    return resolved('cpu', `${cause}, so the model runs on the CPU.${howTo ? ` ${howTo}` : ''}`, `${PROVIDER_LABELS[gpu]}: ${failure}`);
+  }
+  return resolved(gpu, `${PROVIDER_LABELS[gpu]} found; using the GPU.`);
 }

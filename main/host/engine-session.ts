@@ -120,7 +120,7 @@ export class EngineSession {
       state: 'ready',
       message: `Ready: ${bundle.name} on ${provider.name.toUpperCase()}${this.note ? ` (${this.note})` : ''}.`,
       model: { name: bundle.name, sha256: bundle.sha256, imageSize: bundle.imageSize, license: bundle.license },
-      provider: { name: provider.name, reason: provider.reason },
+      provider,
       defaults: bundle.defaults,
     };
     this.emit(this.status);

@@ -1,4 +1,7 @@
-/** The model in use, where it runs and why; the model folder and execution provider settings (applied at once). */
+/**
+ * The model in use, where it runs and why in words (onnxruntime's own message behind Details), the
+ * model folder and execution provider settings (applied at once).
+ */
 import { ProviderChoice } from '../../main/contract.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
@@ -11,9 +14,18 @@ export function EnginePanel() {
     <section className="panel" aria-label="Engine">
       <h2>Engine</h2>
       {engine.model ? (
-        <p className="hint">
-          {engine.model.name} ({engine.model.license}) on {engine.provider?.name.toUpperCase()}: {engine.provider?.reason}
-        </p>
+        <>
+          <p className="hint">
+            {engine.model.name} ({engine.model.license}) on {engine.provider?.name.toUpperCase()}.
+          </p>
+          {engine.provider && <p className="hint">{engine.provider.reason}</p>}
+          {engine.provider?.detail && (
+            <details className="hint">
+              <summary>Details</summary>
+              <pre className="raw-message">{engine.provider.detail}</pre>
+            </details>
+          )}
+        </>
       ) : (
         <p className="hint">{engine.message}</p>
       )}

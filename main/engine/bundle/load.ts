@@ -154,7 +154,7 @@ export async function loadBundle(dir: string, options: LoadBundleOptions = {}): 
       dir: abs,
       manifest,
       manifestSha256: sha256,
-      provider: { name: provider.name, reason: provider.reason },
+      provider: { name: provider.name, reason: provider.reason, detail: provider.detail },
       stages: upsampler ? { base, upsampler } : { base },
       release: () => releaseAll(created),
     };
