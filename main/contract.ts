@@ -228,6 +228,38 @@ const Empty = z.object({}).strict();
 const Nothing = z.null();
 const FileBytes = z.object({ name: z.string().max(1024), bytes: Bytes });
 
+/** The run panel as the person left it (part of an autosave). */
+export const RunPanel = z.object({
+  prompt: z.string().max(2000),
+  guidanceScale: z.number().min(0).max(50).nullable(),
+  steps: Int.min(1).max(1000).nullable(),
+  seedMode: z.enum(['random', 'fixed']),
+  seed: Int.min(0).max(2 ** 32 - 1),
+  candidates: Int.min(1).max(8),
+});
+export type RunPanel = z.infer<typeof RunPanel>;
+
+/** A run's candidates waiting to be accepted or discarded, by id (the host keeps their patches). */
+export const StagingState = z.object({
+  runId: Id,
+  candidateIds: z.array(Id).min(1).max(8),
+  selected: Int.nonnegative(),
+  settings: RunSettings,
+  millis: z.number().nonnegative(),
+});
+export type StagingState = z.infer<typeof StagingState>;
+
+/** What a recovery offers before the person chooses: which photo, when, how much work. */
+export const RecoveryInfo = z.object({ name: z.string(), savedAt: z.string(), entries: Int.nonnegative(), edits: Int.nonnegative() });
+export type RecoveryInfo = z.infer<typeof RecoveryInfo>;
+
+export const RecoveredDocument = z.object({
+  project: OpenedProject,
+  run: RunPanel,
+  staging: z.object({ runId: Id, candidates: z.array(CandidateInfo), selected: Int.nonnegative(), settings: RunSettings, millis: z.number() }).nullable(),
+});
+export type RecoveredDocument = z.infer<typeof RecoveredDocument>;
+
 /** Requests: the renderer invokes a channel with input and receives its output (or a HostError). */
 export const requests = {
   'app:info': { input: Empty, output: AppInfo },
@@ -290,6 +322,18 @@ export const requests = {
   'settings:set': { input: SettingsPatch, output: Settings },
   'engine:status': { input: Empty, output: EngineStatus },
   'engine:restart': { input: Empty, output: EngineStatus },
+  /**
+   * Autosave: the open document as it stands, kept in the app's data folder after each change that
+   * matters; dirty says it holds work not saved in a project (only then is it offered at the next start).
+   */
+  'autosave:write': {
+    input: z.object({ docId: Id, state: EditorState, dirty: z.boolean(), run: RunPanel, staging: StagingState.nullable() }).strict(),
+    output: z.object({ bytes: Int.nonnegative(), millis: z.number() }),
+  },
+  /** The unsaved work an earlier launch left, or null. */
+  'autosave:check': { input: Empty, output: RecoveryInfo.nullable() },
+  'autosave:restore': { input: Empty, output: RecoveredDocument },
+  'autosave:discard': { input: Empty, output: Nothing },
 } as const;
 
 /** Events: the host pushes these to every renderer it serves. */

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     settings,
     chooseSaveTarget: async () => 'download',
     pathAccess: false,
+    autosaveDir: path.join(path.dirname(settingsFile), 'autosave'),
     mayUseBundleDir: bundleDirAllowList(REPO_ROOT, () => [values.bundle]),
     emit,
     models: {

@@ -14,13 +14,24 @@ export interface RawResponse {
   closed: boolean;
 }
 
-/** Sends raw bytes and collects the answer until the server closes or waitMs passes. */
-export function rawExchange(port: number, payload: Buffer | string, waitMs = 2000): Promise<RawResponse> {
+/**
+ * Sends raw bytes and collects the answer until the server closes, waitMs passes, or `until` says
+ * the bytes so far are enough. `end` half-closes the connection after sending (the client is done).
+ */
+export function rawExchange(
+  port: number,
+  payload: Buffer | string,
+  waitMs = 2000,
+  options: { until?: (bytes: Buffer) => boolean; end?: boolean } = {},
+): Promise<RawResponse> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let closed = false;
+    let finished = false;
     const done = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       socket.destroy();
       const bytes = Buffer.concat(chunks);
@@ -28,10 +39,14 @@ export function rawExchange(port: number, payload: Buffer | string, waitMs = 200
       resolve({ status: m ? Number(m[1]) : null, bytes, closed });
     };
     const timer = setTimeout(done, waitMs);
-    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('data', (d: Buffer) => {
+      chunks.push(d);
+      if (options.until?.(Buffer.concat(chunks))) done();
+    });
     socket.on('error', () => {});
     socket.on('close', () => ((closed = true), done()));
-    socket.write(payload);
+    if (options.end) socket.end(payload);
+    else socket.write(payload);
   });
 }
 

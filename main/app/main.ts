@@ -21,6 +21,7 @@ import { workerImporter } from '../host/model-install/run-import.ts';
 import { APP_SCHEME, IMAGE_SCHEME, IMAGE_URL_PREFIX } from './app-origin.ts';
 import { appPaths } from './app-paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
+import { guardClose } from './close-guard.ts';
 import { guardContents } from './contents-guards.ts';
 import { createEditorWindow } from './editor-window.ts';
 import { electronStoreBackend } from './electron-store-backend.ts';
@@ -179,6 +180,7 @@ async function startShell(): Promise<Shell> {
       defaultBundleDir: defaultBundleDir(paths.bundleRoot),
       runImport: workerImporter(pathToFileURL(paths.importWorker)),
     },
+    autosaveDir: path.join(app.getPath('userData'), 'autosave'),
   });
   registerHandlers(
     { handle: (channel, listener) => ipcMain.handle(channel, (event, input) => listener(event, input)) },
@@ -190,6 +192,16 @@ async function startShell(): Promise<Shell> {
   const openWindow = () => {
     window = createEditorWindow({ preload: paths.preload, devTools: !app.isPackaged, store, log });
     window.on('closed', () => (window = null));
+    const win = window;
+    win.on(
+      'close',
+      guardClose({
+        unsavedWork: () => host.autosave?.unsavedWork() ?? null,
+        ask: (options) => dialog.showMessageBoxSync(win, options),
+        discard: () => host.autosave?.discard() ?? Promise.resolve(),
+        destroy: () => win.destroy(),
+      }),
+    );
   };
   openWindow();
   void engine.start();

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { HostError, type HostEvent, type SettingsPatch } from '../contract.ts';
+import { AutosaveService } from './autosave-service.ts';
 import { DocumentStore } from './document-store.ts';
 import { EditRunner } from './edit-runner.ts';
 import type { EngineSession } from './engine-session.ts';
@@ -46,6 +47,8 @@ export interface HostDeps {
   emit: (e: HostEvent) => void;
   /** The Models panel: the app's models folder, the graph templates, the importer's worker. Absent: the panel says it is unavailable. */
   models?: Pick<ModelLibraryDeps, 'modelsDir' | 'templatesDir' | 'defaultBundleDir' | 'runImport' | 'baseUrl' | 'freeBytes'>;
+  /** The app's data folder for autosaves (Electron: userData/autosave; serve: beside the settings file). */
+  autosaveDir?: string;
 }
 
 export interface Host {
@@ -53,6 +56,8 @@ export interface Host {
   docs: DocumentStore;
   runner: EditRunner;
   models: ModelLibrary | null;
+  /** Null where the shell gave no autosave folder. */
+  autosave: AutosaveService | null;
   /** Removes every open document's files. */
   dispose(): Promise<void>;
 }
@@ -62,6 +67,11 @@ export function createHost(deps: HostDeps): Host {
   const destination = new SaveDestination(deps.chooseSaveTarget, path.join(deps.workDir, 'downloads'), deps.files);
   const runner = new EditRunner({ docs, engine: deps.engine, files: deps.files, emit: deps.emit });
   const projects = new ProjectService({ docs, files: deps.files, destination });
+  const autosave = deps.autosaveDir ? new AutosaveService({ dir: deps.autosaveDir, docs, files: deps.files }) : null;
+  const needAutosave = () => {
+    if (!autosave) throw new HostError('unsupported', 'Autosave is not available here.');
+    return autosave;
+  };
   const noDialogs = () =>
     new HostError('unsupported', 'Native dialogs are not available here; use the Open button or drop a file on the window.');
 
@@ -159,12 +169,20 @@ export function createHost(deps: HostDeps): Host {
       await deps.engine.restart();
       return deps.engine.current();
     },
+    'autosave:write': (input) => needAutosave().write(input),
+    'autosave:check': () => (autosave ? autosave.check() : null),
+    'autosave:restore': () => needAutosave().restore(),
+    'autosave:discard': async () => {
+      await autosave?.discard();
+      return null;
+    },
   };
   return {
     handlers,
     docs,
     runner,
     models,
+    autosave,
     dispose: async () => {
       await models?.pauseForExit(); // a download resumes at the next launch
       await docs.closeAll();

@@ -79,7 +79,9 @@ function describeIssue(issue: { path: PropertyKey[]; message: string; code?: str
   const what =
     issue.code === 'unrecognized_keys' && issue.keys
       ? `unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 32))).join(', ')}${issue.keys.length > 3 ? ` and ${issue.keys.length - 3} more` : ''}`
-      : issue.message.slice(0, 120);
+      : / received undefined$/.test(issue.message)
+        ? 'missing'
+        : issue.message.slice(0, 120);
   return `${where}: ${what}`;
 }
 

@@ -29,6 +29,7 @@ export async function hostFixture(
     chooseOpenPath?: HostDeps['chooseOpenPath'];
     mayOpenPath?: HostDeps['mayOpenPath'];
     mayUseBundleDir?: HostDeps['mayUseBundleDir'];
+    autosaveDir?: string;
   } = {},
 ): Promise<HostFixture> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'host-test-'));
@@ -50,6 +51,7 @@ export async function hostFixture(
     chooseOpenPath: options.chooseOpenPath,
     mayOpenPath: options.mayOpenPath,
     mayUseBundleDir: options.mayUseBundleDir,
+    autosaveDir: options.autosaveDir ?? path.join(workDir, 'autosave'),
     emit,
   });
   return {
