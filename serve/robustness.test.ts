@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
 import { afterHandshake, parseServerFrames, rawExchange, resetAfterSending } from '../test-support/raw-websocket.ts';
-import { malformedInputs, type MalformedCase, type Target } from '../test-support/malformed-inputs.ts';
+import { malformedInputs, type Target } from '../test-support/malformed-inputs.ts';
 import { REPO_ROOT, tinyBundleDir } from '../test-support/paths.ts';
 import { decodeWire, encodeWire } from '../wire/websocket-frames.ts';
 

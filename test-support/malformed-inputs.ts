@@ -231,6 +231,18 @@ export function validInputs(png: Uint8Array): Record<string, Record<string, unkn
     'settings:set': { run: { candidates: 2 } },
     'engine:status': {},
     'engine:restart': {},
+    'autosave:write': { docId: id, state: { entries: [], position: 0 }, dirty: true, run: { prompt: '', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: 1 }, staging: null },
+    'autosave:check': {},
+    'autosave:restore': {},
+    'autosave:discard': {},
+    'models:list': {},
+    'models:use': { id },
+    'models:remove': { id },
+    'models:official-offer': {},
+    'models:get-official': { variant: 'base', fp16: false },
+    'models:install-control': { action: 'pause' },
+    'models:import-dialog': { fp16: false },
+    'models:add-folder-dialog': {},
   };
 }
 
