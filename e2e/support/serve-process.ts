@@ -12,10 +12,14 @@ export interface ServeProcess {
   enginePid(): number | undefined;
   output: () => string;
   stop(): Promise<void>;
+  /** kill -9 of the server (and its engine), as a crash or power cut would end them. */
+  kill9(): Promise<void>;
 }
 
-export async function startServe(bundleDir: string, timeoutMs = 60_000): Promise<ServeProcess> {
-  const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-settings-'));
+/** settingsDir: the app's data folder to use (kept by stop); by default a new one, removed by stop. */
+export async function startServe(bundleDir: string, timeoutMs = 60_000, settingsDir?: string): Promise<ServeProcess> {
+  const ownSettings = !settingsDir;
+  settingsDir ??= mkdtempSync(path.join(os.tmpdir(), 'e2e-settings-'));
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'serve/main.ts', '--port', '0', '--bundle', bundleDir, '--provider', 'cpu', '--settings', path.join(settingsDir, 'settings.json')],
@@ -40,21 +44,28 @@ export async function startServe(bundleDir: string, timeoutMs = 60_000): Promise
       reject(new Error(`serve exited with ${code}:\n${output}`));
     });
   });
+  const enginePid = () => {
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args=']).toString().trim().split('\n');
+    const row = rows.map((r) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(r)).find((m) => m && Number(m[2]) === child.pid && m[3].includes('engine-main'));
+    return row ? Number(row[1]) : undefined;
+  };
   return {
     url,
     origin: new URL(url).origin,
     output: () => output,
-    enginePid() {
-      const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args=']).toString().trim().split('\n');
-      const row = rows.map((r) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(r)).find((m) => m && Number(m[2]) === child.pid && m[3].includes('engine-main'));
-      return row ? Number(row[1]) : undefined;
+    enginePid,
+    async kill9() {
+      const engine = enginePid();
+      child.kill('SIGKILL');
+      if (engine) process.kill(engine, 'SIGKILL');
+      await exited;
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
-      rmSync(settingsDir, { recursive: true, force: true });
+      if (ownSettings) rmSync(settingsDir, { recursive: true, force: true });
     },
   };
 }

@@ -16,7 +16,7 @@ export function documentActions(ctx: ActionContext, clearPreview: () => void) {
   async function replaceDocument(doc: DocumentInfo, history: History, edits: Record<string, AcceptedEdit>): Promise<void> {
     const previous = store.get().doc;
     clearPreview();
-    store.update({ doc, history, edits, staging: null, running: null });
+    store.update({ doc, history, savedHistory: history, edits, staging: null, running: null });
     if (previous) await api.invoke('document:close', { docId: previous.docId }).catch(() => {});
   }
 

@@ -7,6 +7,7 @@ import type { Api } from '../../main/contract.ts';
 import type { CanvasOwner } from '../canvas/canvas-owner.ts';
 import type { EditorStore } from '../state/editor-store.ts';
 import { ActionContext } from './action-context.ts';
+import { autosaveActions } from './autosave-actions.ts';
 import { documentActions } from './document-actions.ts';
 import { engineActions } from './engine-actions.ts';
 import { exportActions } from './export-actions.ts';
@@ -30,6 +31,7 @@ export function createEditorActions(store: EditorStore, api: Api, canvas: Canvas
     ...staging,
     ...exportActions(ctx),
     ...engineActions(ctx),
+    ...autosaveActions(ctx),
 
     /** Listens to the host, then shows what it says about itself, its settings and the engine. */
     async init(): Promise<void> {
@@ -39,6 +41,8 @@ export function createEditorActions(store: EditorStore, api: Api, canvas: Canvas
         store.update({ app, engine });
         actions.applySettings(settings);
       });
+      await actions.checkRecovery();
+      actions.startAutosave(store.get().app?.mode);
     },
   };
   return actions;

@@ -42,7 +42,11 @@ export function exportActions(ctx: ActionContext) {
       const docId = s.doc.docId;
       await ctx.busy('saving', async () => {
         const saved = await api.invoke('project:save', { docId, state: s.history.toState() });
-        if (saved) deliver(saved, 'Saved the project');
+        if (saved) {
+          // What was saved is no longer unsaved work (later changes are).
+          store.update((now) => (now.doc?.docId === docId ? { savedHistory: s.history } : {}));
+          deliver(saved, 'Saved the project');
+        }
       });
     },
   };

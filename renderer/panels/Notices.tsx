@@ -1,5 +1,6 @@
 /** Errors and notes in the window: errors stay until dismissed, notes fade. */
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
+import { RecoveryNotice } from './RecoveryNotice.tsx';
 
 export function Notices() {
   const { store } = useEditorContext();
@@ -10,6 +11,7 @@ export function Notices() {
   const engineDown = engine.state === 'crashed' || engine.state === 'restarting' || engine.state === 'failed';
   return (
     <div className="notices">
+      <RecoveryNotice />
       {connectionLost && <div className="notice error" role="alert">Not connected to the editor server. Is `npm run serve` still running?</div>}
       {engineDown && (
         <div className="notice error engine" role="alert" aria-label="Engine status">

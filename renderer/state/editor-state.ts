@@ -8,6 +8,7 @@ import {
   type EngineStatus,
   type ImageFormat,
   type ProviderChoice,
+  type RecoveryInfo,
   type RunSettings,
 } from '../../main/contract.ts';
 import { History, type MaskEntry } from './history.ts';
@@ -61,6 +62,10 @@ export interface EditorSnapshot {
   /** Accepted edits known to this window, by id (the history says which apply). */
   edits: Readonly<Record<string, AcceptedEdit>>;
   history: History;
+  /** The history as last opened or saved in a project (null: restored work, never saved). */
+  savedHistory: History | null;
+  /** Unsaved work an earlier launch left, offered until the person restores or discards it. */
+  recovery: RecoveryInfo | null;
   tool: Tool;
   maskTools: MaskToolOptions;
   /** A mask operation shown on the overlay but not yet in the history (grow/feather being adjusted). */
@@ -94,6 +99,8 @@ export const initialSnapshot: EditorSnapshot = {
   doc: null,
   edits: {},
   history: History.empty,
+  savedHistory: History.empty,
+  recovery: null,
   tool: 'brush',
   maskTools: { lassoMode: 'freehand', wandTolerance: 32, wandContiguous: true, grow: 0, feather: 0 },
   maskPreview: null,
@@ -110,3 +117,8 @@ export const initialSnapshot: EditorSnapshot = {
   notices: [],
   lastRun: null,
 };
+
+/** Work a close or a crash would lose without the autosave: history changed since open or save, or candidates waiting. */
+export function hasUnsavedWork(s: EditorSnapshot): boolean {
+  return s.doc !== null && (s.history !== s.savedHistory || s.staging !== null);
+}

@@ -1,0 +1,115 @@
+/**
+ * Autosave and recovery in serve mode: paint, run, accept, paint again, undo, type a prompt; kill -9
+ * the server and its engine; start it again on the same data folder; the page offers the unsaved
+ * work and restores it exactly (history, position, accepted edit, run panel). A tab closing over
+ * unsaved work asks first (beforeunload).
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { FIXTURES_DIR } from '../test-support/paths.ts';
+import { launchBrowser, newEditorPage } from './support/browser.ts';
+import { e2eBundle } from './support/e2e-bundle.ts';
+import { EditorPage } from './support/editor-page.ts';
+import { startServe, type ServeProcess } from './support/serve-process.ts';
+
+const COFFEE = path.join(FIXTURES_DIR, 'coffee.png');
+const SIZE = { width: 600, height: 400 };
+
+let dataDir: string;
+let browser: Browser;
+const servers: ServeProcess[] = [];
+
+before(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'e2e-autosave-'));
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  for (const s of servers) await s.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+interface SavedState {
+  docId: string;
+  dirty: boolean;
+  state: { entries: unknown[]; position: number };
+  run: { prompt: string };
+  edits: { id: string }[];
+}
+
+async function readAutosave(): Promise<SavedState | null> {
+  try {
+    return JSON.parse(await readFile(path.join(dataDir, 'autosave/autosave.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+async function autosaveWhere(predicate: (s: SavedState) => boolean, what: string): Promise<SavedState> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const s = await readAutosave();
+    if (s && predicate(s)) return s;
+    if (Date.now() > deadline) throw new Error(`no autosave with ${what}; last: ${JSON.stringify(s)?.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('kill -9 of the server loses nothing: the next start restores the document exactly', async () => {
+  const bundle = e2eBundle().dir;
+  const first = await startServe(bundle, 60_000, dataDir);
+  servers.push(first);
+  const { context, page } = await newEditorPage(browser, first.url);
+  const editor = new EditorPage(page);
+  await editor.openPhoto(COFFEE, SIZE);
+  await editor.setBrushSize(40);
+  await editor.drag([[200, 150], [260, 190]]);
+  await editor.prompt('a red circle');
+  await editor.runSettings({ steps: 2, candidates: 1, seed: 7 });
+  await editor.runAndWatch();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.getByRole('button', { name: 'Edit: a red circle' }).waitFor();
+  await editor.drag([[100, 100], [140, 300]]);
+  await editor.drag([[400, 100], [450, 120]]);
+  await page.keyboard.press('Control+z');
+  await editor.prompt('a blue boat');
+  const labels = await editor.historyLabels();
+  const current = await editor.currentHistoryEntry();
+  const saved = await autosaveWhere((s) => s.state.entries.length === 4 && s.state.position === 3 && s.run.prompt === 'a blue boat', '4 entries at 3 and the new prompt');
+  assert.equal(saved.dirty, true);
+  assert.equal(saved.edits.length, 1);
+
+  await first.kill9();
+  await context.close();
+
+  const second = await startServe(bundle, 60_000, dataDir);
+  servers.push(second);
+  const reopened = await newEditorPage(browser, second.url);
+  const offer = reopened.page.getByRole('region', { name: 'Unsaved work' });
+  await offer.waitFor();
+  assert.match((await offer.textContent()) ?? '', /Unsaved work on “coffee\.png”.*\(4 steps, 1 edit\)/);
+  await offer.getByRole('button', { name: 'Restore' }).click();
+  const restoredEditor = new EditorPage(reopened.page);
+  await reopened.page.getByText(`${SIZE.width}×${SIZE.height}`).waitFor();
+  assert.deepEqual(await restoredEditor.historyLabels(), labels);
+  assert.equal(await restoredEditor.currentHistoryEntry(), current);
+  assert.equal(await reopened.page.getByRole('textbox', { name: 'Prompt' }).inputValue(), 'a blue boat');
+  // The restored document is autosaved again under its new id, with the same content.
+  const again = await autosaveWhere((s) => s.docId !== saved.docId, 'the restored document');
+  assert.deepEqual([again.state, again.run, again.edits.map((e) => e.id)], [saved.state, saved.run, saved.edits.map((e) => e.id)]);
+
+  // Closing the tab over unsaved work asks first.
+  let asked = '';
+  reopened.page.once('dialog', (d) => {
+    asked = d.type();
+    void d.dismiss();
+  });
+  await reopened.page.close({ runBeforeUnload: true });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(asked, 'beforeunload');
+  await reopened.context.close();
+});
