@@ -3,6 +3,7 @@
  * save of a document (its photo copied once), then saves after each of 50 strokes (the state only),
  * then the save after an accepted edit (its patch and mask copied once). Prints times and bytes.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +21,9 @@ async function main(): Promise<void> {
   const h = f.host.handlers;
   try {
     // A photo-like 24 MP JPEG: smooth gradients plus noise, so it does not compress to nothing.
-    const noise = Buffer.alloc(WIDTH * HEIGHT * 3);
-    for (let i = 0; i < noise.length; i++) noise[i] = ((i % (WIDTH * 3)) / (WIDTH * 3)) * 200 + ((i * 2654435761) >>> 28);
+    // (about the size of a camera's 24 MP JPEG)
+    const noise = randomBytes(WIDTH * HEIGHT * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = ((i % (WIDTH * 3)) / (WIDTH * 3)) * 200 + (noise[i] & 31);
     const photo = await sharp(noise, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
     const doc = await h['image:open-bytes']({ name: 'big.jpg', bytes: photo });
     console.log(`photo: ${WIDTH}×${HEIGHT} JPEG, ${(photo.byteLength / 1e6).toFixed(1)} MB`);
