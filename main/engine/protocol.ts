@@ -31,8 +31,11 @@ export const ImageSource = z.object({
 });
 export type ImageSource = z.infer<typeof ImageSource>;
 
-/** How the base stage samples: DDIM (eta from the bundle) or the original DDPM chain. */
-export const SamplerName = z.enum(['ddim', 'ddpm']);
+/**
+ * How both stages sample (main/engine/sampler.ts): DDIM (eta from the bundle), the original DDPM chain, or
+ * DPM-Solver++(2M) ('dpmpp2m', second order, for few steps). The one list of them.
+ */
+export const SamplerName = z.enum(['ddim', 'ddpm', 'dpmpp2m']);
 export type SamplerName = z.infer<typeof SamplerName>;
 
 /** The encodings an export may have. */

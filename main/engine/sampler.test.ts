@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  classifierFreeGuidance, createSchedule, ddimStep, pMeanVariance, pSample, samplingIndices,
+  classifierFreeGuidance, createSchedule, ddimStep, dpmSolverStep, pMeanVariance, pSample, samplingIndices,
   spaceTimesteps, respacingWithSteps, type Dims4, type NoiseScheduleName, type Schedule,
 } from './sampler.ts';
 
@@ -117,6 +117,63 @@ test('respacingWithSteps keeps a ddim default in its family where a stride allow
   assert.equal(respacingWithSteps('ddim25', 999, 1000), '999'); // no integer stride gives 999 steps
   assert.equal(respacingWithSteps('25', 40, 1000), '40');
   assert.equal(respacingWithSteps('fast27', 30, 1000), '30');
+  assert.equal(respacingWithSteps('trailing10', 12, 1000), 'trailing12');
+});
+
+test('spaceTimesteps: trailingN starts at the noisiest timestep, uniform in time', () => {
+  assert.deepEqual(spaceTimesteps(1000, 'trailing10'), [99, 199, 299, 399, 499, 599, 699, 799, 899, 999]);
+  // 1000/16 = 62.5: halves round to even, as numpy's round in diffusers' "trailing"
+  assert.deepEqual(spaceTimesteps(1000, 'trailing16').slice(-3), [874, 937, 999]);
+  assert.deepEqual(spaceTimesteps(1000, 'trailing6'), [166, 332, 499, 666, 832, 999]);
+  assert.equal(spaceTimesteps(1000, 'trailing1000').length, 1000);
+  assert.throws(() => spaceTimesteps(1000, 'trailing0'));
+  assert.throws(() => spaceTimesteps(10, 'trailing11'));
+  assert.throws(() => spaceTimesteps(1000, 'trailingx'));
+  const s = createSchedule('squaredcos_cap_v2', 'trailing8');
+  assert.equal(s.numSteps, 8);
+  assert.equal(s.timestepMap[7], 999);
+});
+
+test('dpmSolverStep: without history it is DDIM eta 0; the last step returns x0; bad history and missing noise are refused', () => {
+  const s = createSchedule('squaredcos_cap_v2', 'trailing10');
+  const shape: Dims4 = [1, 3, 2, 2];
+  const x = Float64Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+  const modelOutput = Float64Array.from({ length: 24 }, (_, i) => Math.cos(3 * i) * 0.9);
+  const knownRegion = { image: new Float64Array(12).fill(0.25), mask: Float64Array.from([1, 0, 0, 1]) };
+  const input = { x, modelOutput, shape, knownRegion };
+  for (const index of [9, 5, 1]) {
+    const a = dpmSolverStep(s, index, input, null).sample;
+    const b = ddimStep(s, index, input, 0).sample;
+    // DDIM rounds its scalar coefficients to float32 as the reference does; the solver keeps float64.
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `index ${index}: ${a[i]} vs ${b[i]}`);
+  }
+  const last = dpmSolverStep(s, 0, input, { index: 1, predXstart: new Float64Array(12) });
+  assert.deepEqual(Array.from(last.sample), Array.from(last.predXstart));
+  assert.equal(last.predXstart[0], 0.25, 'the known region is written into x0');
+  const prev = { index: 6, predXstart: new Float64Array(12) };
+  assert.throws(() => dpmSolverStep(s, 4, input, prev), /history/);
+  assert.throws(() => dpmSolverStep(s, 5, input, null, 0.5), /noise/);
+  // The second-order term: D = x0 + (x0 - x0_prev) h / (2 h_prev), so a history equal to x0 changes nothing.
+  const first = dpmSolverStep(s, 5, input, null);
+  const same = dpmSolverStep(s, 5, input, { index: 6, predXstart: first.predXstart });
+  assert.deepEqual(Array.from(same.sample), Array.from(first.sample));
+  const other = dpmSolverStep(s, 5, input, prev);
+  assert.ok(other.sample.some((v, i) => Math.abs(v - first.sample[i]) > 1e-3), 'a different history changes the step');
+});
+
+test('dpmSolverStep with eta > 0 adds noise of the SDE variant\'s size and keeps float32 arrays', () => {
+  const s = createSchedule('squaredcos_cap_v2', 'trailing10');
+  const shape: Dims4 = [1, 3, 2, 2];
+  const x = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+  const modelOutput = Float32Array.from({ length: 24 }, (_, i) => Math.cos(3 * i) * 0.9);
+  const noise = new Float32Array(12).fill(1);
+  const quiet = dpmSolverStep(s, 5, { x, modelOutput, shape }, null, 1, new Float32Array(12));
+  const noisy = dpmSolverStep(s, 5, { x, modelOutput, shape }, null, 1, noise);
+  assert.ok(noisy.sample instanceof Float32Array);
+  const abNext = s.alphasCumprodPrev[5], ab = s.alphasCumprod[5];
+  const h = 0.5 * Math.log(abNext / (1 - abNext)) - 0.5 * Math.log(ab / (1 - ab));
+  const want = Math.sqrt(1 - abNext) * Math.sqrt(1 - Math.exp(-2 * h));
+  for (let i = 0; i < 12; i++) assert.ok(Math.abs(noisy.sample[i] - quiet.sample[i] - want) < 1e-6);
 });
 
 test('spaceTimesteps: ddimN, section strings and errors', () => {

@@ -1,7 +1,7 @@
 /**
  * One diffusion stage of an edit, composed from the stage's two graphs and the sampler math: the
  * text encoder once, then the denoiser once per step (prompt and empty prompt at batch 2 when
- * guided), the known region re-imposed on every x0 prediction, DDIM or DDPM steps.
+ * guided), the known region re-imposed on every x0 prediction, DDIM, DDPM or DPM-Solver++(2M) steps.
  */
 import * as ort from 'onnxruntime-node';
 import type { StageGraphs } from './bundle/load.ts';
@@ -9,7 +9,7 @@ import type { StageName } from './bundle/schema.ts';
 import { CancelledError, ModelFailureError } from './errors.ts';
 import type { SamplerName } from './protocol.ts';
 import type { NoiseSource } from './rng.ts';
-import { type Dims4, type Schedule, classifierFreeGuidance, ddimStep, pSample, samplingIndices } from './sampler.ts';
+import { type Dims4, type Schedule, type SolverHistory, type StepResult, classifierFreeGuidance, ddimStep, dpmSolverStep, pSample, samplingIndices } from './sampler.ts';
 import { type SeamToneOptions, SeamToneMatcher } from './seam-tone.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 
@@ -31,7 +31,7 @@ export interface StageRun {
   guidanceScale: number;
   schedule: Schedule;
   sampler: SamplerName;
-  /** DDIM's eta (0: deterministic); ignored by DDPM. */
+  /** DDIM's eta, or DPM-Solver++'s SDE noise (0: deterministic); ignored by DDPM. */
   eta: number;
   /** Source crop [1, 3, S, S] in [-1, 1]. */
   image: Float32Array;
@@ -122,6 +122,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   const indices = samplingIndices(schedule);
   const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? undefined : run.seamTone) : null;
   const adjustXstart = tone?.active ? (x0: Float64Array) => tone.apply(x0) : undefined;
+  let history: SolverHistory | null = null; // DPM-Solver's previous x0
   for (let k = 0; k < indices.length; k++) {
     checkAborted(signal);
     const index = indices[k];
@@ -139,9 +140,13 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
     checkFinite(raw, `at step ${k + 1} of the ${stage} stage`);
     const modelOutput = guided ? classifierFreeGuidance(raw, outShape, run.guidanceScale) : raw;
     const input = { x, modelOutput, shape, knownRegion: { image: known, mask: run.mask }, adjustXstart };
-    const step = run.sampler === 'ddpm'
-      ? pSample(schedule, index, input, noise.next({ stage, kind: 'step', step: k }, n))
-      : ddimStep(schedule, index, input, run.eta, run.eta > 0 ? noise.next({ stage, kind: 'step', step: k }, n) : null);
+    const stepNoise = () => noise.next({ stage, kind: 'step', step: k }, n);
+    const step: StepResult<Float32Array> = run.sampler === 'ddpm'
+      ? pSample(schedule, index, input, stepNoise())
+      : run.sampler === 'dpmpp2m'
+        ? dpmSolverStep(schedule, index, input, history, run.eta, run.eta > 0 ? stepNoise() : null)
+        : ddimStep(schedule, index, input, run.eta, run.eta > 0 ? stepNoise() : null);
+    history = { index, predXstart: step.predXstart };
     x = step.sample;
     run.onProgress?.({ stage, step: k + 1, totalSteps: indices.length, predXstart: run.preview ? step.predXstart : undefined });
   }

@@ -11,7 +11,7 @@ const fileName = z
   .regex(/^[A-Za-z0-9._-]+$/, 'a plain file name inside the bundle folder')
   .refine((n) => n !== '.' && n !== '..', 'a plain file name inside the bundle folder');
 
-const respacing = z.string().regex(/^(\d+(,\d+)*|ddim\d+|fast27)$/, 'a respacing like "100", "fast27" or "ddim50"');
+const respacing = z.string().regex(/^(\d+(,\d+)*|ddim\d+|trailing\d+|fast27)$/, 'a respacing like "100", "fast27", "ddim50" or "trailing10"');
 
 export const StageSchema = z.object({
   imageSize: z.number().int().positive(),
