@@ -3,12 +3,14 @@
  * been built, else the tiny reference bundle (random weights: speed only), and says which.
  *
  * More figures: add a Bench to BENCHES (main/engine/bench/figures.ts has the interface).
+ * `npm run bench:engine -- official` runs only the benches whose title contains the word given.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { denoiserStepBench } from '../main/engine/bench/denoiser-step-bench.ts';
 import { editBench } from '../main/engine/bench/edit-bench.ts';
+import { officialEditBench } from '../main/engine/bench/official-edit-bench.ts';
 import { pytorchBench } from '../main/engine/bench/pytorch-bench.ts';
 import { seamToneBench } from '../main/engine/bench/seam-tone-bench.ts';
 import { type Bench, type BenchContext, printFigures } from '../main/engine/bench/figures.ts';
@@ -19,6 +21,7 @@ const BENCHES: Bench[] = [
   editBench,
   seamToneBench,
   pytorchBench,
+  officialEditBench,
 ];
 
 async function main() {
@@ -32,7 +35,8 @@ async function main() {
   console.log(`# bench:engine  ${new Date().toISOString()}`);
   console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${os.availableParallelism()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`bundle: ${ctx.bundleKind === 'default' ? 'models/default (the trained default model)' : 'tiny reference bundle (models/default is absent; random weights, timing only)'} at ${ctx.bundleDir}`);
-  for (const bench of BENCHES) {
+  const only = process.argv[2]?.toLowerCase();
+  for (const bench of BENCHES.filter((b) => !only || b.title.toLowerCase().includes(only))) {
     const figures = await bench.run(ctx);
     for (const f of figures) ctx.figures.set(f.name, f);
     printFigures(bench.title, figures);

@@ -11,6 +11,7 @@ import { type LoadedBundle, type StageGraphs, loadBundle } from './bundle/load.t
 import { CancelledError, ModelFailureError } from './errors.ts';
 import { type InpaintRequest, inpaint, quantize8Bit } from './pipeline.ts';
 import type { NoiseSource } from './rng.ts';
+import { type SolverHistory, classifierFreeGuidance, createSchedule, dpmSolverStep } from './sampler.ts';
 import type { StageProgress } from './stage-runner.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 import { loadNpz, npzArray } from '../../test-support/npz.ts';
@@ -56,7 +57,7 @@ const referenceNoise: NoiseSource = {
   },
 };
 
-const referenceRequest = (sampler: 'ddim' | 'ddpm'): InpaintRequest => ({
+const referenceRequest = (sampler: InpaintRequest['sampler']): InpaintRequest => ({
   image: f32(baseRef, 'source'),
   mask: f32(baseRef, 'inpaint_mask'),
   prompt: baseRef.prompt.data[0] as string,
@@ -247,4 +248,30 @@ test('a ddim respacing samples its own timesteps, never the noisiest; a respacin
   await inpaint(staged, smallRequest({ steps: 4 }));
   assert.deepEqual(seen, [999n, 666n, 333n, 0n]); // the reference's "4"
   await assert.rejects(inpaint(staged, smallRequest({ steps: 3, respacing: 'ddim4' })), RangeError);
+});
+
+test('dpmpp2m on trailing steps: each step carries the previous x0 (the stage is the solver on the recorded model outputs)', async () => {
+  const calls: { x: Float32Array; t: bigint; out: Float32Array }[] = [];
+  const graphs = spyDenoiser(bundle.stages.base, (feeds, out) => {
+    calls.push({ x: (feeds.x_t.data as Float32Array).slice(0, BASE_N), t: (feeds.timesteps.data as BigInt64Array)[0], out: (out.out.data as Float32Array).slice() });
+  });
+  const request = smallRequest({ steps: 4, respacing: 'trailing4', sampler: 'dpmpp2m', eta: 0 });
+  const r = await inpaint({ manifest: bundle.manifest, stages: { base: graphs } }, request);
+  assert.deepEqual(calls.map((c) => c.t), [999n, 749n, 499n, 249n]);
+  const s = createSchedule('squaredcos_cap_v2', 'trailing4');
+  const known = request.image.map((v, i) => v * request.mask[i % (64 * 64)]);
+  let x = calls[0].x;
+  let history: SolverHistory | null = null;
+  let ddimOnly = calls[0].x;
+  for (let k = 0; k < 4; k++) {
+    assert.deepEqual(calls[k].x, x, `step ${k + 1} starts where the solver left x`);
+    const modelOutput = classifierFreeGuidance(calls[k].out, [2, 6, 64, 64], request.guidanceScale);
+    const input = { x, modelOutput, shape: [1, 3, 64, 64] as const, knownRegion: { image: known, mask: request.mask } };
+    const step = dpmSolverStep(s, 3 - k, input, history, 0);
+    history = { index: 3 - k, predXstart: step.predXstart };
+    x = step.sample;
+    if (k < 3) ddimOnly = dpmSolverStep(s, 3 - k, input, null, 0).sample;
+  }
+  assert.deepEqual(r.image, x);
+  assert.ok(maxAbsDiff(calls[3].x, ddimOnly) > 1e-3, 'the second-order term moved the trajectory');
 });
