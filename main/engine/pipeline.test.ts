@@ -11,7 +11,7 @@ import { type LoadedBundle, type StageGraphs, loadBundle } from './bundle/load.t
 import { CancelledError, ModelFailureError } from './errors.ts';
 import { type InpaintRequest, inpaint, quantize8Bit } from './pipeline.ts';
 import type { NoiseSource } from './rng.ts';
-import { type SolverHistory, classifierFreeGuidance, createSchedule, dpmSolverStep } from './sampler.ts';
+import { type SolverHistory, type StepResult, classifierFreeGuidance, createSchedule, dpmSolverStep } from './sampler.ts';
 import type { StageProgress } from './stage-runner.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 import { loadNpz, npzArray } from '../../test-support/npz.ts';
@@ -260,14 +260,14 @@ test('dpmpp2m on trailing steps: each step carries the previous x0 (the stage is
   assert.deepEqual(calls.map((c) => c.t), [999n, 749n, 499n, 249n]);
   const s = createSchedule('squaredcos_cap_v2', 'trailing4');
   const known = request.image.map((v, i) => v * request.mask[i % (64 * 64)]);
-  let x = calls[0].x;
+  let x: Float32Array = calls[0].x;
   let history: SolverHistory | null = null;
   let ddimOnly = calls[0].x;
   for (let k = 0; k < 4; k++) {
     assert.deepEqual(calls[k].x, x, `step ${k + 1} starts where the solver left x`);
     const modelOutput = classifierFreeGuidance(calls[k].out, [2, 6, 64, 64], request.guidanceScale);
     const input = { x, modelOutput, shape: [1, 3, 64, 64] as const, knownRegion: { image: known, mask: request.mask } };
-    const step = dpmSolverStep(s, 3 - k, input, history, 0);
+    const step: StepResult<Float32Array> = dpmSolverStep(s, 3 - k, input, history, 0);
     history = { index: 3 - k, predXstart: step.predXstart };
     x = step.sample;
     if (k < 3) ddimOnly = dpmSolverStep(s, 3 - k, input, null, 0).sample;

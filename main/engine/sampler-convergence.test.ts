@@ -15,7 +15,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  type Dims4, type KnownRegion, type Schedule, type SolverHistory, classifierFreeGuidance, ddimStep, dpmSolverStep,
+  type Dims4, type KnownRegion, type Schedule, type SolverHistory, type StepResult, classifierFreeGuidance, ddimStep, dpmSolverStep,
   samplingIndices, scheduleFromBetas,
 } from './sampler.ts';
 
@@ -102,7 +102,7 @@ function sample(p: Problem, kind: SamplerKind, n: number, xT: Float64Array): Flo
   let history: SolverHistory | null = null;
   for (const i of samplingIndices(s).slice(0, n)) {
     const input = { x, modelOutput: modelOutput(p, x, s.alphasCumprod[i]), shape: SHAPE, knownRegion: knownRegion(p), clipDenoised: false };
-    const step = kind === 'ddim' ? ddimStep(s, i, input, 0) : dpmSolverStep(s, i, input, history, 0);
+    const step: StepResult<Float64Array> = kind === 'ddim' ? ddimStep(s, i, input, 0) : dpmSolverStep(s, i, input, history, 0);
     history = { index: i, predXstart: step.predXstart };
     x = step.sample;
   }

@@ -134,6 +134,14 @@ test('spaceTimesteps: trailingN starts at the noisiest timestep, uniform in time
   assert.equal(s.timestepMap[7], 999);
 });
 
+test('spaceTimesteps: logsnrN gathers the linear schedule\'s steps at low noise; it needs the schedule', () => {
+  assert.deepEqual(spaceTimesteps(1000, 'logsnr6', 'linear'), [11, 73, 302, 603, 824, 999]);
+  assert.equal(new Set(spaceTimesteps(1000, 'logsnr40', 'linear')).size, 40);
+  assert.throws(() => spaceTimesteps(1000, 'logsnr6'), /noise schedule/);
+  assert.equal(createSchedule('linear', 'logsnr6').numSteps, 6);
+  assert.equal(respacingWithSteps('logsnr6', 8, 1000), 'logsnr8');
+});
+
 test('dpmSolverStep: without history it is DDIM eta 0; the last step returns x0; bad history and missing noise are refused', () => {
   const s = createSchedule('squaredcos_cap_v2', 'trailing10');
   const shape: Dims4 = [1, 3, 2, 2];

@@ -86,9 +86,22 @@ function roundHalfEven(v: number): number {
  * the model expects some signal the starting noise does not have. For the cosine schedule uniform in
  * time is close to uniform in log-SNR except at the two ends, which log-SNR spacing would crowd with
  * steps that change little; DPM-Solver's authors advise uniform time steps for guided sampling.
+ *
+ * "logsnrN" (needs `schedule`) keeps the timesteps nearest to N+1 points uniform in log-SNR from the
+ * noisiest timestep to timestep 0, the last point left out (it would denoise nothing), as DPM-Solver's
+ * "logSNR" steps. For the linear schedule (the upsampler's) log-SNR falls fast near t = 0, where the fine
+ * detail forms, so these steps gather there (6 steps: 999, 824, 603, 302, 73, 11) where trailing steps would
+ * leave the last x0 prediction to t = 166. Not for the cosine schedule, whose capped
+ * last beta puts its noisiest log-SNR far out and crowds the first steps at t > 990.
  */
-export function spaceTimesteps(numTimesteps: number, sectionCounts: string | readonly number[]): number[] {
+export function spaceTimesteps(numTimesteps: number, sectionCounts: string | readonly number[], schedule?: NoiseScheduleName): number[] {
   let counts: number[];
+  if (typeof sectionCounts === 'string' && sectionCounts.startsWith('logsnr')) {
+    const n = Number(sectionCounts.slice(6));
+    if (!Number.isInteger(n) || n < 1 || n > numTimesteps) throw new Error(`bad respacing: ${sectionCounts}`);
+    if (!schedule) throw new Error(`respacing ${sectionCounts} needs the noise schedule`);
+    return logSnrTimesteps(betasForSchedule(schedule, numTimesteps), n);
+  }
   if (typeof sectionCounts === 'string') {
     if (sectionCounts.startsWith('ddim')) {
       const desired = Number.parseInt(sectionCounts.slice(4), 10);
@@ -139,6 +152,27 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
   return [...all].sort((a, b) => a - b);
 }
 
+/** N timesteps nearest to log-SNR points uniform from the noisiest timestep to timestep 0 (excluded). */
+function logSnrTimesteps(betas: Float64Array, n: number): number[] {
+  const lambda = new Float64Array(betas.length);
+  let ab = 1;
+  for (let t = 0; t < betas.length; t++) {
+    ab *= 1 - betas[t];
+    lambda[t] = 0.5 * (Math.log(ab) - Math.log(1 - ab));
+  }
+  const last = betas.length - 1;
+  const steps = new Set<number>();
+  let t = last;
+  for (let k = 0; k < n; k++) {
+    const target = lambda[last] + (k * (lambda[0] - lambda[last])) / n;
+    while (t > 0 && Math.abs(lambda[t - 1] - target) < Math.abs(lambda[t] - target)) t--; // lambda rises as t falls
+    steps.add(t);
+    if (t > 0) t--; // distinct timesteps, still descending
+  }
+  if (steps.size !== n) throw new Error(`cannot create exactly ${n} log-SNR steps of ${betas.length}`);
+  return [...steps].sort((a, b) => a - b);
+}
+
 /**
  * A bundle's default respacing at another step count (a person chose `steps`): "ddimK" stays in its
  * family ("ddimN", whose integer stride never samples the noisiest timestep; small models predict x0
@@ -147,6 +181,7 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
  */
 export function respacingWithSteps(defaultRespacing: string, steps: number, numTimesteps: number): string {
   if (defaultRespacing.startsWith('trailing')) return `trailing${steps}`;
+  if (defaultRespacing.startsWith('logsnr')) return `logsnr${steps}`;
   return defaultRespacing.startsWith('ddim') && ddimStride(numTimesteps, steps) !== undefined ? `ddim${steps}` : String(steps);
 }
 
@@ -214,7 +249,7 @@ export function scheduleFromBetas(betas: Float64Array, timestepMap?: ArrayLike<n
 /** A named schedule respaced to `respacing` (e.g. "100", "25", "fast27", "ddim50"). */
 export function createSchedule(name: NoiseScheduleName, respacing: string, numTimesteps = 1000): Schedule {
   const base = betasForSchedule(name, numTimesteps);
-  const keep = new Set(spaceTimesteps(numTimesteps, respacing));
+  const keep = new Set(spaceTimesteps(numTimesteps, respacing, name));
   // New betas reproduce the original alphas_cumprod at the kept timesteps.
   const betas: number[] = [];
   const map: number[] = [];

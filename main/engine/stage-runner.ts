@@ -115,7 +115,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
 
   // Scaled in float32, as torch multiplies a float32 tensor by a Python float.
   const scale = Math.fround(run.startNoiseScale);
-  let x = noise.next({ stage, kind: 'start' }, n).map((v) => v * scale);
+  let x: Float32Array = noise.next({ stage, kind: 'start' }, n).map((v) => v * scale);
 
   const shape: Dims4 = [1, 3, size, size];
   const outShape: Dims4 = [batch, 6, size, size];

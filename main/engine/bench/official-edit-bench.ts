@@ -42,7 +42,7 @@ export const officialEditBench: Bench = {
       if (!up) throw new Error(`${OFFICIAL_RANDOM_BUNDLE} has no upsampler stage`);
       const baseSteps = spaceTimesteps(stages.base.diffusionSteps, defaults.baseRespacing).length;
       const upRespacing = defaults.upsamplerRespacing ?? 'fast27';
-      const upSteps = spaceTimesteps(up.diffusionSteps, upRespacing).length;
+      const upSteps = spaceTimesteps(up.diffusionSteps, upRespacing, up.noiseSchedule).length;
       const base = inputs(stages.base.imageSize);
       const stepTimes: Record<string, number[]> = { base: [], upsampler: [] };
       let last = 0;

@@ -12,6 +12,8 @@ const fileName = z
   .refine((n) => n !== '.' && n !== '..', 'a plain file name inside the bundle folder');
 
 const respacing = z.string().regex(/^(\d+(,\d+)*|ddim\d+|trailing\d+|fast27)$/, 'a respacing like "100", "fast27", "ddim50" or "trailing10"');
+/** The upsampler's may also be "logsnrN" (sampler.ts: steps uniform in log-SNR, for its linear schedule). */
+const upsamplerRespacing = z.string().regex(/^(\d+(,\d+)*|ddim\d+|trailing\d+|logsnr\d+|fast27)$/, 'a respacing like "fast27", "trailing10" or "logsnr6"');
 
 export const StageSchema = z.object({
   imageSize: z.number().int().positive(),
@@ -44,7 +46,7 @@ export const BundleSchema = z
       /** Match the hole's tone to its border on every base-stage step (main/engine/seam-tone.ts); default false. */
       seamTone: z.boolean().optional(),
       baseRespacing: respacing,
-      upsamplerRespacing: respacing.optional(),
+      upsamplerRespacing: upsamplerRespacing.optional(),
       upsamplerTemperature: z.number().positive().max(2).optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
