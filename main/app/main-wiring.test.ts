@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { CHANNELS } from '../contract.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -166,6 +167,22 @@ test('the engine runs as its own process, is restarted after a kill, and the win
   assert.ok(states.includes('crashed') || states.includes('restarting'), states.join());
   assert.equal((await call('state')).windows, 1);
   if (TINY_BUNDLE) await until('the restarted engine to reload the model', async () => (await engineState()) === 'ready', 60_000);
+});
+
+test('closing the window over unsaved work asks; Cancel keeps it open', async () => {
+  const frameUrl = 'app://editor/index.html';
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+  assert.deepEqual(await call('closeWindow', { answer: 0 }), { prevented: false, asked: [] }, 'nothing unsaved: no question');
+  const doc = await call('invoke', { channel: 'image:open-bytes', input: { name: 'beach.png', bytes: png }, frameUrl });
+  const run = { prompt: '', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: 1 };
+  const input = { docId: doc.value.docId, state: { entries: [{ kind: 'clear' }], position: 1 }, dirty: true, run, staging: null };
+  assert.equal((await call('invoke', { channel: 'autosave:write', input, frameUrl })).ok, true);
+  assert.ok(existsSync(path.join(root, 'user-data', 'autosave', 'autosave.json')), 'kept in the user-data folder');
+  assert.deepEqual(await call('closeWindow', { answer: 0 }), { prevented: true, asked: ['"beach.png" has changes that are not saved in a project.'] });
+  assert.equal((await call('state')).windows, 1);
+  // Saved in a project: no question.
+  assert.equal((await call('invoke', { channel: 'autosave:write', input: { ...input, dirty: false }, frameUrl })).ok, true);
+  assert.deepEqual(await call('closeWindow', { answer: 0 }), { prevented: false, asked: [] });
 });
 
 test('quitting stops the engine and removes the launch\'s temporary files', async () => {

@@ -25,6 +25,9 @@ const record = {
   beforeRequest: null,
   sandboxEnabled: false,
   utility: [],
+  /** Messages of showMessageBoxSync, and the button index it answers. */
+  messageBoxes: [],
+  messageBoxAnswer: 0,
 };
 
 // ---- app ----
@@ -149,6 +152,10 @@ export class BrowserWindow extends EventEmitter {
   isDestroyed() {
     return this.destroyed;
   }
+  destroy() {
+    this.destroyed = true;
+    this.emit('closed');
+  }
   getNormalBounds() {
     return { x: 10, y: 10, width: this.options.width, height: this.options.height };
   }
@@ -162,6 +169,7 @@ export const dialog = {
   showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
   showSaveDialog: async () => ({ canceled: true }),
   showErrorBox: (title, content) => send({ type: 'error-box', title, content }),
+  showMessageBoxSync: (_window, options) => (record.messageBoxes.push(options.message), record.messageBoxAnswer),
 };
 export const shell = { openPath: async () => '' };
 
@@ -247,6 +255,14 @@ const commands = {
     const live = record.utility.filter((u) => !u.exited);
     for (const u of live) process.kill(u.pid, 'SIGKILL');
     return live.map((u) => u.pid);
+  },
+  /** The person closes the window; answer is the close dialog's button, if it asks. */
+  async closeWindow({ answer = 0 }) {
+    record.messageBoxAnswer = answer;
+    const asked = record.messageBoxes.length;
+    let prevented = false;
+    BrowserWindow.getAllWindows()[0].emit('close', { preventDefault: () => (prevented = true) });
+    return { prevented, asked: record.messageBoxes.slice(asked) };
   },
   async quit() {
     app.quit();
