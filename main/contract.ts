@@ -64,7 +64,8 @@ const Box = { x: Int.nonnegative(), y: Int.nonnegative(), width: Int.positive(),
 export const CandidateInfo = z.object({ candidateId: Id, url: ImageUrl, seed: Int, ...Box });
 export type CandidateInfo = z.infer<typeof CandidateInfo>;
 
-export const EditResult = z.object({ runId: Id, candidates: z.array(CandidateInfo), millis: z.number() });
+/** millis: the engine's whole edit; inferenceMs: the model's sampling alone (when the engine says). */
+export const EditResult = z.object({ runId: Id, candidates: z.array(CandidateInfo), millis: z.number(), inferenceMs: z.number().optional() });
 export type EditResult = z.infer<typeof EditResult>;
 
 /** An accepted candidate: part of the document for as long as the renderer's history applies it. */

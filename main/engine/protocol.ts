@@ -139,7 +139,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
     preview: z.instanceof(Uint8Array).optional(),
     crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
   }),
-  z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), settings: ResolvedSettings, millis: z.number() }),
+  /** millis: the whole edit in the engine (crop, sampling, paste-back); inferenceMs: the sampling alone. */
+  z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), settings: ResolvedSettings, millis: z.number(), inferenceMs: z.number().optional() }),
   z.object({ type: z.literal('exported'), id: z.string(), outPath: z.string(), bytes: z.number().int() }),
   z.object({ type: z.literal('cancelled'), id: z.string() }),
   z.object({

@@ -86,7 +86,7 @@ export class EditRunner {
         doc.candidates.set(stored.id, stored);
         return { candidateId: stored.id, url: stored.url, seed: c.seed, x: c.x, y: c.y, width: c.width, height: c.height };
       });
-      return { runId: input.runId, candidates, millis: result.millis };
+      return { runId: input.runId, candidates, millis: result.millis, inferenceMs: result.inferenceMs };
     } finally {
       this.active.delete(input.runId);
     }

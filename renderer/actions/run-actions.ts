@@ -44,7 +44,7 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
       store.update({
         staging: result.candidates.length ? { runId, candidates: result.candidates, selected: 0, settings, millis: result.millis } : null,
         compare: { holding: false, amount: 1 },
-        lastRun: { millis: result.millis, clickToResultMs },
+        lastRun: { millis: result.millis, clickToResultMs, inferenceMs: result.inferenceMs ?? null },
       });
     } catch (error) {
       if (error instanceof HostError && error.code === 'cancelled') store.notify('info', 'Run cancelled. Your mask and history are unchanged.');

@@ -3,7 +3,7 @@
  * overlay colour) shown over the photo, plus the live line of the stroke being painted and the
  * outline of a rectangle or lasso being drawn. The layer's own canvas element carries the overlay
  * opacity, so overlapping strokes never look darker. A previewed operation (grow/feather being
- * adjusted) is drawn after the history's, on a copy, so clearing the preview costs no replay.
+ * adjusted) is drawn over a copy of the history's mask, so changing or clearing it costs no replay.
  */
 import Konva from 'konva';
 import type { Stroke } from '../../main/contract.ts';
@@ -18,10 +18,12 @@ export class MaskLayer {
   private readonly live = new Konva.Line({ lineCap: 'round', lineJoin: 'round', listening: false, visible: false, perfectDrawEnabled: false });
   /** The rectangle or lasso being drawn: marching-ants style, light over dark. */
   private readonly outline = new Konva.Line({ stroke: '#ffffff', strokeWidth: 1.5, strokeScaleEnabled: false, dash: [6, 4], shadowColor: '#000', shadowBlur: 2, listening: false, visible: false });
-  /** The history's mask without the preview, kept so a preview change redraws only the preview. */
+  /** The history's mask without the preview, kept while one is shown so its changes redraw only the preview. */
   private readonly base = document.createElement('canvas');
   private ops: readonly MaskEntry[] = [];
   private previewOp: MaskEntry | null = null;
+  /** Whether base holds the current ops' mask (it is drawn only when a preview needs it). */
+  private baseValid = false;
   private colour = '#ff3366';
   /** Display pixels per full-resolution image pixel. */
   private scale = 1;
@@ -39,6 +41,7 @@ export class MaskLayer {
     this.image.size(size);
     this.ops = [];
     this.previewOp = null;
+    this.baseValid = false;
     this.redraw();
   }
 
@@ -58,15 +61,27 @@ export class MaskLayer {
     const last = ops[ops.length - 1];
     this.ops = ops;
     if (same && preview === this.previewOp) return;
-    this.previewOp = preview;
-    if (appendedOne) {
-      applyMaskOp(this.base.getContext('2d')!, last, this.style());
-      this.showBase();
-    } else if (same) {
-      this.showBase();
-    } else {
-      this.redraw();
+    if (!same) this.baseValid = false;
+    if (appendedOne && !this.previewOp && !preview) {
+      // The common case (a stroke or shape added): draw just it, as painting needs.
+      applyMaskOp(this.ctx, last, this.style());
+      this.layer.batchDraw();
+      return;
     }
+    if (!same && !preview) {
+      this.previewOp = null;
+      return this.redraw();
+    }
+    // A preview: keep the history's mask aside once, so each change of the amount redraws only the preview.
+    if (!this.baseValid) {
+      renderMask(this.base.getContext('2d')!, this.ops, this.style());
+      this.baseValid = true;
+    }
+    this.previewOp = preview;
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.drawImage(this.base, 0, 0);
+    if (preview) applyMaskOp(this.ctx, preview, this.style());
+    this.layer.batchDraw();
   }
 
   /** The outline of a rectangle or lasso being drawn (image pixels, closed); null hides it. */
@@ -100,14 +115,8 @@ export class MaskLayer {
   }
 
   private redraw(): void {
-    renderMask(this.base.getContext('2d')!, this.ops, this.style());
-    this.showBase();
-  }
-
-  /** The shown canvas: the history's mask plus the preview, if any. */
-  private showBase(): void {
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.ctx.drawImage(this.base, 0, 0);
+    this.baseValid = false;
+    renderMask(this.ctx, this.ops, this.style());
     if (this.previewOp) applyMaskOp(this.ctx, this.previewOp, this.style());
     this.layer.batchDraw();
   }

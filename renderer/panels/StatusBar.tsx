@@ -15,7 +15,11 @@ export function StatusBar() {
           {doc.name} · {doc.width}×{doc.height} ({((doc.width * doc.height) / 1e6).toFixed(1)} MP)
         </span>
       )}
-      {lastRun && <span>Last run: {(lastRun.clickToResultMs / 1000).toFixed(1)} s</span>}
+      {lastRun && (
+        <span title={`From clicking Run to the result on screen; the engine's edit took ${(lastRun.millis / 1000).toFixed(1)} s, of which the model's sampling is in brackets`}>
+          Last run: {(lastRun.clickToResultMs / 1000).toFixed(1)} s{lastRun.inferenceMs !== null && ` (model ${(lastRun.inferenceMs / 1000).toFixed(1)} s)`}
+        </span>
+      )}
     </footer>
   );
 }

@@ -90,7 +90,8 @@ export interface EditorSnapshot {
   providerSetting: ProviderChoice;
   busy: null | 'opening' | 'exporting' | 'saving' | 'preparing-mask';
   notices: Notice[];
-  lastRun: { millis: number; clickToResultMs: number } | null;
+  /** millis: the engine's edit; inferenceMs: its sampling alone; clickToResultMs: what the person waited. */
+  lastRun: { millis: number; clickToResultMs: number; inferenceMs: number | null } | null;
 }
 
 export const initialSnapshot: EditorSnapshot = {

@@ -8,6 +8,7 @@ import type { ImageSource, Patch } from '../protocol.ts';
 import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
 import { blendThroughFeather } from './blend.ts';
+import type { Box } from './box.ts';
 import { featherAlpha, featherSigma } from './feather.ts';
 import { modelOutputToBox } from './from-model.ts';
 import { keepMaskForModel } from './keep-mask.ts';
@@ -94,6 +95,10 @@ export async function blendModelOutput(
   outputSize: number,
   options: PasteBackOptions = {},
 ): Promise<Uint8Array> {
+  return (await blendWithWeights(crop, output, outputSize, options)).rgb;
+}
+
+async function blendWithWeights(crop: EditCrop, output: Float32Array, outputSize: number, options: PasteBackOptions): Promise<{ rgb: Uint8Array; alpha: Uint8Array }> {
   const { plan } = crop;
   const generated = await modelOutputToBox(output, outputSize, plan);
   const sigma = featherSigma(plan.square.width, options.featherFraction);
@@ -104,10 +109,32 @@ export async function blendModelOutput(
     const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan) : undefined;
     correctSeamTone(generated, crop.original, crop.mask, alpha, options, modelGenerated);
   }
-  return blendThroughFeather(crop.original, generated, alpha);
+  return { rgb: blendThroughFeather(crop.original, generated, alpha), alpha };
 }
 
-/** Blends one model output into the crop and writes it to `outDir` as a patch. */
+/** The part of the box (box coordinates) where the blend weight is above 0: every pixel outside it is the photo's. */
+export function changedBox(alpha: Uint8Array, width: number, height: number): Box {
+  let x0 = width, y0 = -1, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = alpha.subarray(y * width, (y + 1) * width);
+    let first = -1;
+    for (let x = 0; x < width; x++) if (row[x]) { first = x; break; }
+    if (first < 0) continue;
+    let last = first;
+    for (let x = width - 1; x > first; x--) if (row[x]) { last = x; break; }
+    if (y0 < 0) y0 = y;
+    y1 = y;
+    x0 = Math.min(x0, first);
+    x1 = Math.max(x1, last);
+  }
+  return y0 < 0 ? { x: 0, y: 0, width, height } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/**
+ * Blends one model output into the crop and writes it to `outDir` as a patch: only the part of the
+ * box the blend changed (weight above 0), so encoding, storing and showing it follow the edit's size,
+ * not the context around it.
+ */
 export async function pasteBack(
   crop: EditCrop,
   output: Float32Array,
@@ -115,6 +142,16 @@ export async function pasteBack(
   outDir: string,
   options: PasteBackOptions = {},
 ): Promise<Patch> {
-  const rgb = await blendModelOutput(crop, output, outputSize, options);
-  return writePatch(rgb, crop.plan.box, outDir, crop.image.iccProfile);
+  const { rgb, alpha } = await blendWithWeights(crop, output, outputSize, options);
+  const { box } = crop.plan;
+  const part = changedBox(alpha, box.width, box.height);
+  let pixels = rgb;
+  if (part.width !== box.width || part.height !== box.height) {
+    pixels = new Uint8Array(part.width * part.height * 3);
+    for (let y = 0; y < part.height; y++) {
+      const from = ((part.y + y) * box.width + part.x) * 3;
+      pixels.set(rgb.subarray(from, from + part.width * 3), y * part.width * 3);
+    }
+  }
+  return writePatch(pixels, { x: box.x + part.x, y: box.y + part.y, width: part.width, height: part.height }, outDir, crop.image.iccProfile);
 }

@@ -83,9 +83,9 @@ export class Dispatcher {
     );
     this.running = { id: req.id, abort, done: run.catch(() => {}) };
     run.then(
-      ({ candidates, settings }) => {
+      ({ candidates, settings, inferenceMs }) => {
         this.running = undefined;
-        this.send({ type: 'result', id: req.id, candidates, settings, millis: Math.round(performance.now() - t0) });
+        this.send({ type: 'result', id: req.id, candidates, settings, millis: Math.round(performance.now() - t0), inferenceMs });
       },
       (err) => {
         this.running = undefined;

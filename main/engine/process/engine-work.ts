@@ -13,8 +13,11 @@ export type EditProgress = Omit<Extract<EngineEvent, { type: 'progress' }>, 'typ
 export interface EngineWork {
   load(bundleDir: string, provider: ProviderChoice): Promise<{ bundle: BundleInfo; provider: z.infer<typeof ProviderInfo> }>;
   /** Must stop within one step once `signal` aborts, throwing CancelledError (errors.ts). */
-  /** Resolves with the patches and the settings they were made with (the bundle's defaults filled in). */
-  edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void): Promise<{ candidates: Candidate[]; settings: ResolvedSettings }>;
+  /**
+   * Resolves with the patches and the settings they were made with (the bundle's defaults filled in);
+   * inferenceMs: the model's sampling time alone (absent where the work does not measure it).
+   */
+  edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void): Promise<{ candidates: Candidate[]; settings: ResolvedSettings; inferenceMs?: number }>;
   exportImage(req: ExportRequest): Promise<{ outPath: string; bytes: number }>;
   /** Frees sessions before the process exits. */
   dispose(): Promise<void>;

@@ -18,7 +18,7 @@ export async function runEdit(
   req: EditRequest,
   signal: AbortSignal,
   onProgress: (p: EditProgress) => void,
-): Promise<{ candidates: Candidate[]; settings: ResolvedSettings }> {
+): Promise<{ candidates: Candidate[]; settings: ResolvedSettings; inferenceMs: number }> {
   const { manifest, stages } = bundle;
   const { settings } = req;
   const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
@@ -38,6 +38,8 @@ export async function runEdit(
   const square = crop.plan.square;
 
   const candidates: Candidate[] = [];
+  // The model's own time (sampling, both stages), apart from cutting the crop and pasting back.
+  let inferenceMs = 0;
   for (let candidate = 0; candidate < settings.candidates; candidate++) {
     if (signal.aborted) throw new CancelledError();
     const seed = settings.seed + candidate;
@@ -49,6 +51,7 @@ export async function runEdit(
       const size = p.stage === 'upsampler' ? stages.upsampler!.stage.imageSize : stages.base.stage.imageSize;
       previews = previews.then(async () => onProgress(x0 ? { ...event, preview: new Uint8Array(await previewPng(x0, size)) } : event));
     };
+    const sampleStart = performance.now();
     const result = await inpaint(
       bundle,
       {
@@ -65,10 +68,11 @@ export async function runEdit(
       },
       { signal, onProgress: progress, preview: settings.preview },
     );
+    inferenceMs += performance.now() - sampleStart;
     await previews;
     if (signal.aborted) throw new CancelledError();
     const patch = await pasteBack(crop, result.image, result.size, req.outDir);
     candidates.push({ ...patch, seed });
   }
-  return { candidates, settings: resolved };
+  return { candidates, settings: resolved, inferenceMs: Math.round(inferenceMs) };
 }
