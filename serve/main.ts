@@ -33,6 +33,9 @@ async function main(): Promise<void> {
       provider: { type: 'string' },
       settings: { type: 'string' },
       static: { type: 'string', default: path.join(REPO_ROOT, 'dist/renderer') },
+      // Tests: the Models panel's downloads from a 127.0.0.1 server, with the templates of its small checkpoints.
+      'models-url': { type: 'string' },
+      'models-templates': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -77,9 +80,10 @@ async function main(): Promise<void> {
     emit,
     models: {
       modelsDir: path.join(path.dirname(settingsFile), 'models'),
-      templatesDir: path.join(REPO_ROOT, 'models/official-templates'),
+      templatesDir: values['models-templates'] ? path.resolve(values['models-templates']) : path.join(REPO_ROOT, 'models/official-templates'),
       defaultBundleDir: defaultBundleDir(REPO_ROOT),
       runImport: workerImporter(),
+      baseUrl: values['models-url'],
     },
   });
   server = await startServeServer({ port, staticDir: values.static, token: randomBytes(24).toString('base64url'), files, handlers: host.handlers });

@@ -16,13 +16,17 @@ export interface ServeProcess {
   kill9(): Promise<void>;
 }
 
-/** settingsDir: the app's data folder to use (kept by stop); by default a new one, removed by stop. */
-export async function startServe(bundleDir: string, timeoutMs = 60_000, settingsDir?: string): Promise<ServeProcess> {
+/**
+ * bundleDir null: no --bundle (the settings' model, else the default). settingsDir: the app's data folder
+ * to use (kept by stop); by default a new one, removed by stop. extraArgs: more serve options.
+ */
+export async function startServe(bundleDir: string | null, timeoutMs = 60_000, settingsDir?: string, extraArgs: string[] = []): Promise<ServeProcess> {
   const ownSettings = !settingsDir;
   settingsDir ??= mkdtempSync(path.join(os.tmpdir(), 'e2e-settings-'));
+  const bundleArgs = bundleDir ? ['--bundle', bundleDir] : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'serve/main.ts', '--port', '0', '--bundle', bundleDir, '--provider', 'cpu', '--settings', path.join(settingsDir, 'settings.json')],
+    ['--import', 'tsx', 'serve/main.ts', '--port', '0', ...bundleArgs, '--provider', 'cpu', '--settings', path.join(settingsDir, 'settings.json'), ...extraArgs],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   let output = '';
