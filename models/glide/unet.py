@@ -25,11 +25,20 @@ def timestep_embedding(timesteps: torch.Tensor, dim: int, max_period: float = 10
     return emb
 
 
+def norm_groups(channels: int) -> int:
+    """GLIDE's 32 groups; narrower layers (the default upsampler's 8 channels at full resolution) get the
+    largest divisor of their width that leaves at least 2 channels a group."""
+    if channels % 32 == 0:
+        return 32
+    return max(g for g in range(1, min(32, channels // 2) + 1) if channels % g == 0)
+
+
 class GroupNorm32(nn.GroupNorm):
-    """GroupNorm over 32 groups in float32, optionally followed by SiLU (fused as in the checkpoints)."""
+    """GroupNorm over 32 groups (see norm_groups) in float32, optionally followed by SiLU (fused as in the
+    checkpoints)."""
 
     def __init__(self, channels: int, silu: bool):
-        super().__init__(num_groups=32, num_channels=channels, eps=1e-5)
+        super().__init__(num_groups=norm_groups(channels), num_channels=channels, eps=1e-5)
         self.silu = silu
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

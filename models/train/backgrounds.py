@@ -99,6 +99,32 @@ HELDOUT_GROUPS = {
     "python3-skimage": {"coffee", "rocket", "gravel", "coins"},
 }
 
+# Photographs of Debian's lomiri-wallpapers-16.04 and -20.04 (1.4-20 MP, /usr/share/backgrounds), for the
+# upsampler and the real-photo evaluation only: the base model's photo bank (and so its held-out scenes) is
+# unchanged. (group, file, split). The 8 held out are the evaluation's; Debian's mate-backgrounds is the
+# reviewers' and is never used. Fossa, Infinite-Sea, Painting-Colors and umang are drawings, not photographs.
+LOMIRI_DIR = Path("/usr/share/backgrounds")
+LOMIRI_PHOTOS: List[Tuple[str, str]] = [
+    (f, "heldout") for f in (
+        "Bridge_by_Sander_Klootwijk.jpg", "aitzgorri_by_Aitzol_Berasategi.jpg", "friends_by_Aitzol_Berasategi.jpg",
+        "life_by_Aitzol_Berasategi.jpg", "picosdeeuropa_by_Aitzol_Berasategi.jpg",
+        "seeding_by_Clements_Engelhardt.jpg", "sunset_by_Aitzol_Berasategi.jpg", "Kleiber_by_Lukas_Baubkus.jpg")
+] + [
+    (f, "train") for f in (
+        "Dragonfly_by_Bolly.jpg", "Picture_0B_by_freespace.jpg", "Picture_1A_by_freespace.jpg",
+        "Wine_by_Jakkub_Mede.jpg", "free_by_Peter_Nerlich.jpg", "greentock_by_Peter_Nerlich.jpg",
+        "analogpattern_by_Peter_Nerlich.jpg")
+]
+LOMIRI_LICENCE = "CC BY-SA 4.0 / CC BY 4.0 per photograph (debian/copyright of lomiri-wallpapers)"
+
+
+def lomiri_photo_files(split: str) -> List[Tuple[str, Path]]:
+    """(name, path) of the lomiri photographs of a split that exist on this machine, in a fixed order."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}")
+    return [(f, LOMIRI_DIR / f) for f, s in LOMIRI_PHOTOS if s == split and (LOMIRI_DIR / f).is_file()]
+
+
 BACKGROUND_SOURCES: Dict[str, Dict[str, str]] = {
     "gnome-backgrounds": {
         "package": "gnome-backgrounds",
