@@ -12,10 +12,10 @@
  */
 import { z } from 'zod';
 import { EditSettings, ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName } from './engine/protocol.ts';
-import { MASK_OPS } from './mask-ops.ts';
+import { CanvasPadding, MASK_OPS, MAX_EXTEND } from './mask-ops.ts';
 
 /** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
-export { ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName };
+export { CanvasPadding, ImageFormat, MAX_EXTEND, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName };
 
 // Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");
@@ -49,12 +49,17 @@ export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true,
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 
-/** Everything needed to replay an accepted edit (the mask is kept beside it by the host). */
+/**
+ * Everything needed to replay an accepted edit (the mask is kept beside it by the host). canvas: how
+ * far the canvas reached beyond the photo when it ran (absent: the photo itself); the edit's box is in
+ * that canvas's pixels.
+ */
 export const Recipe = ResolvedSettings.extend({
   prompt: z.string(),
   seed: Int,
   model: z.object({ name: z.string(), sha256: z.string() }),
   createdAt: z.string(),
+  canvas: CanvasPadding.optional(),
 });
 export type Recipe = z.infer<typeof Recipe>;
 
@@ -285,6 +290,8 @@ export const requests = {
       maskOrigin: z.object({ x: Int.nonnegative(), y: Int.nonnegative() }).optional(),
       /** The mask's grey levels are the blend weights (a feathered mask): every pixel above 0 generates. */
       softMask: z.boolean().optional(),
+      /** The canvas the history has grown to around the photo (absent: the photo itself); mask and edits are in its pixels. */
+      canvas: CanvasPadding.optional(),
       settings: RunSettings,
     }),
     output: EditResult,
@@ -298,6 +305,8 @@ export const requests = {
       editIds: z.array(Id).max(10_000),
       format: ImageFormat,
       quality: Int.min(1).max(100).optional(),
+      /** The canvas the history has grown to around the photo (absent: the photo itself). */
+      canvas: CanvasPadding.optional(),
     }),
     output: SavedFile.nullable(),
   },

@@ -1,9 +1,13 @@
 /**
- * The mask operations beyond brush strokes, clear and invert, as the renderer's history and the
- * project file hold them: data, not pixels, so a project replays them (all in full-resolution image
- * pixels unless said otherwise). contract.ts puts them in HistoryEntry. zod only, like the contract.
+ * The mask operations beyond brush strokes, clear and invert, and extending the canvas, as the
+ * renderer's history and the project file hold them: data, not pixels, so a project replays them (all
+ * in full-resolution pixels of the canvas as it stood then, unless said otherwise). contract.ts puts
+ * them in HistoryEntry. zod only, like the contract.
  */
 import { z } from 'zod';
+
+/** The most pixels one side of the canvas may grow by in all (the canvas stays within the photo limit too). */
+export const MAX_EXTEND = 16_384;
 
 /** Shapes and the wand add to the mask (Shift, or nothing) or subtract from it (Alt). */
 export const MaskMode = z.enum(['add', 'subtract']);
@@ -45,4 +49,31 @@ export const GrowOp = z.object({ kind: z.literal('grow'), pixels: z.number().min
 /** Feather the whole mask's edge over a width (half inside, half outside). */
 export const FeatherOp = z.object({ kind: z.literal('feather'), pixels: z.number().positive().max(2000) });
 
-export const MASK_OPS = [RectangleOp, LassoOp, RegionOp, GrowOp, FeatherOp] as const;
+/**
+ * How far the canvas reaches beyond the original photo on each side, in photo pixels: the photo lies
+ * at (left, top) of a canvas (left + width + right) × (top + height + bottom). All zero: the photo itself.
+ */
+export const CanvasPadding = z
+  .object({
+    left: z.number().int().min(0).max(MAX_EXTEND),
+    top: z.number().int().min(0).max(MAX_EXTEND),
+    right: z.number().int().min(0).max(MAX_EXTEND),
+    bottom: z.number().int().min(0).max(MAX_EXTEND),
+  })
+  .strict();
+export type CanvasPadding = z.infer<typeof CanvasPadding>;
+
+/**
+ * Extend the canvas (outpainting): add pixels on the given sides of the canvas as it stands. Entries
+ * after it are in the grown canvas's coordinates (the earlier ones move by left, top), and the new
+ * area joins the mask, so a run fills it from the border's context.
+ */
+export const ExtendOp = z.object({
+  kind: z.literal('extend'),
+  left: z.number().int().min(0).max(MAX_EXTEND),
+  top: z.number().int().min(0).max(MAX_EXTEND),
+  right: z.number().int().min(0).max(MAX_EXTEND),
+  bottom: z.number().int().min(0).max(MAX_EXTEND),
+});
+
+export const MASK_OPS = [RectangleOp, LassoOp, RegionOp, GrowOp, FeatherOp, ExtendOp] as const;

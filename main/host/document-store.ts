@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageSource } from '../engine/protocol.ts';
-import { HostError, type DocumentInfo, type Recipe } from '../contract.ts';
+import { HostError, type CanvasPadding, type DocumentInfo, type Recipe } from '../contract.ts';
+import { CanvasImages, NO_PADDING, canvasSize } from './document-canvas.ts';
 import { FileUrls } from './file-urls.ts';
 import { readPhoto } from './image-intake.ts';
 
@@ -26,12 +27,20 @@ export interface StoredPatch {
   maskPath: string;
 }
 
+/** A patch's box in a canvas of the given padding (patches are kept in the canvas their run had: recipe.canvas). */
+export function placedIn(p: Pick<StoredPatch, 'x' | 'y' | 'width' | 'height' | 'recipe'>, padding: CanvasPadding): { x: number; y: number; width: number; height: number } {
+  const from = p.recipe.canvas ?? NO_PADDING;
+  return { x: p.x + padding.left - from.left, y: p.y + padding.top - from.top, width: p.width, height: p.height };
+}
+
 export interface OpenDocument {
   info: DocumentInfo;
   dir: string;
   originalPath: string;
   candidates: Map<string, StoredPatch>;
   edits: Map<string, StoredPatch>;
+  /** The photo grown by the history's canvas extensions, per padding. */
+  canvases: CanvasImages;
 }
 
 export class DocumentStore {
@@ -74,9 +83,21 @@ export class DocumentStore {
     await Promise.all([...this.docs.keys()].map((id) => this.close(id)));
   }
 
-  /** The document's pixels with the given accepted edits laid over the original, in order. */
-  sourceFor(doc: OpenDocument, editIds: readonly string[]): ImageSource {
-    return { imagePath: doc.originalPath, patches: editIds.map((id) => this.edit(doc, id)).map(({ path: p, x, y, width, height }) => ({ path: p, x, y, width, height })) };
+  /**
+   * The document's pixels with the given accepted edits laid over the original, in order, on the
+   * canvas of this padding (absent: the photo itself); each edit moved from its run's canvas into it.
+   */
+  async sourceFor(doc: OpenDocument, editIds: readonly string[], canvas?: CanvasPadding): Promise<ImageSource> {
+    const size = canvasSize(doc.info, canvas);
+    const patches = editIds.map((id) => {
+      const edit = this.edit(doc, id);
+      const box = placedIn(edit, canvas ?? NO_PADDING);
+      if (box.x < 0 || box.y < 0 || box.x + box.width > size.width || box.y + box.height > size.height) {
+        throw new HostError('bad-request', `An edit in the history lies outside the ${size.width}×${size.height} canvas; its canvas does not match the history's.`);
+      }
+      return { path: edit.path, ...box };
+    });
+    return { imagePath: await doc.canvases.imageFor(canvas), patches };
   }
 
   edit(doc: OpenDocument, editId: string): StoredPatch {
@@ -104,7 +125,7 @@ export class DocumentStore {
         fileBytes: size,
         display: { url: this.files.register({ path: displayPath, mime: 'image/jpeg' }), ...photo.display },
       };
-      const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map() };
+      const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map(), canvases: new CanvasImages(originalPath, dir) };
       this.docs.set(docId, doc);
       return doc;
     } catch (error) {

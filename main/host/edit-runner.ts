@@ -8,7 +8,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { HostError, type AcceptedEdit, type EditResult, type HostEvent, type ParsedInput, type Recipe } from '../contract.ts';
-import type { DocumentStore, OpenDocument, StoredPatch } from './document-store.ts';
+import { canvasSize, isPadded } from './document-canvas.ts';
+import type { DocumentStore, StoredPatch } from './document-store.ts';
 import type { EngineSession } from './engine-session.ts';
 import type { FileUrls } from './file-urls.ts';
 
@@ -36,8 +37,8 @@ export class EditRunner {
     const doc = docs.get(input.docId);
     if (this.active.has(input.runId)) throw new HostError('bad-request', 'This run is already going.');
     const loaded = engine.requireReady();
-    await checkMask(input.mask, doc, input.maskOrigin);
-    const source = docs.sourceFor(doc, input.editIds);
+    await checkMask(input.mask, canvasSize(doc.info, input.canvas), input.maskOrigin);
+    const source = await docs.sourceFor(doc, input.editIds, input.canvas);
     const run: ActiveRun = { engineId: null, cancelRequested: false };
     this.active.set(input.runId, run);
     try {
@@ -70,7 +71,7 @@ export class EditRunner {
       const createdAt = (this.deps.now?.() ?? new Date()).toISOString();
       const model = { name: loaded.bundle.name, sha256: loaded.bundle.sha256 };
       const candidates = result.candidates.map((c) => {
-        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, seed: c.seed, model, createdAt };
+        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, seed: c.seed, model, createdAt, ...(isPadded(input.canvas) ? { canvas: input.canvas } : {}) };
         const stored: StoredPatch = {
           id: randomUUID(),
           path: c.path,
@@ -126,7 +127,7 @@ export function acceptedEdit(p: StoredPatch): AcceptedEdit {
 }
 
 /** A cheap header check, so a wrong-sized mask gets a clear answer before the engine starts. */
-async function checkMask(mask: Uint8Array, doc: OpenDocument, origin?: { x: number; y: number }): Promise<void> {
+async function checkMask(mask: Uint8Array, canvas: { width: number; height: number }, origin?: { x: number; y: number }): Promise<void> {
   let meta: Metadata;
   try {
     meta = await sharp(mask).metadata();
@@ -135,13 +136,10 @@ async function checkMask(mask: Uint8Array, doc: OpenDocument, origin?: { x: numb
   }
   if (meta.format !== 'png') throw new HostError('bad-request', 'The mask must be a PNG.');
   if (origin) {
-    if (origin.x + meta.width! > doc.info.width || origin.y + meta.height! > doc.info.height) {
-      throw new HostError('bad-request', `The mask (${meta.width}×${meta.height} at ${origin.x},${origin.y}) reaches outside the ${doc.info.width}×${doc.info.height} photo.`);
+    if (origin.x + meta.width! > canvas.width || origin.y + meta.height! > canvas.height) {
+      throw new HostError('bad-request', `The mask (${meta.width}×${meta.height} at ${origin.x},${origin.y}) reaches outside the ${canvas.width}×${canvas.height} photo.`);
     }
-  } else if (meta.width !== doc.info.width || meta.height !== doc.info.height) {
-    throw new HostError(
-      'bad-request',
-      `The mask is ${meta.width}×${meta.height} but the photo is ${doc.info.width}×${doc.info.height}; they must match.`,
-    );
+  } else if (meta.width !== canvas.width || meta.height !== canvas.height) {
+    throw new HostError('bad-request', `The mask is ${meta.width}×${meta.height} but the photo is ${canvas.width}×${canvas.height}; they must match.`);
   }
 }

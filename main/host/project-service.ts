@@ -74,7 +74,10 @@ export class ProjectService {
     const doc = await this.deps.docs.openBytes(manifest.document.name, original);
     try {
       for (const e of manifest.edits) {
-        if (e.x + e.width > doc.info.width || e.y + e.height > doc.info.height) throw damaged('an edit lies outside the photo');
+        // An edit's box is in the canvas its run had (the photo, or the photo grown by recipe.canvas).
+        const c = e.recipe.canvas;
+        const width = doc.info.width + (c ? c.left + c.right : 0), height = doc.info.height + (c ? c.top + c.bottom : 0);
+        if (e.x + e.width > width || e.y + e.height > height) throw damaged('an edit lies outside the photo');
       }
       // Files are named by their index in the manifest, never by a name taken from the file.
       const editsDir = path.join(doc.dir, 'edits');

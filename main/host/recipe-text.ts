@@ -3,12 +3,19 @@
  * write into a PNG "parameters" chunk (prompt line, then "Key: value" pairs), so the edit can be read
  * back and replayed.
  */
-import type { StoredPatch } from './document-store.ts';
+import type { CanvasPadding } from '../contract.ts';
+import { NO_PADDING } from './document-canvas.ts';
+import { placedIn, type StoredPatch } from './document-store.ts';
 
-export function recipeText(edits: readonly StoredPatch[], size: { width: number; height: number }): string | undefined {
+/**
+ * size: the exported image's; canvas: how far it reaches beyond the photo (the edits' regions are
+ * given in its pixels, and an edit run on a grown canvas says how it had grown: "Extended: L T R B").
+ */
+export function recipeText(edits: readonly StoredPatch[], size: { width: number; height: number }, canvas: CanvasPadding = NO_PADDING): string | undefined {
   if (edits.length === 0) return undefined;
   return edits
-    .map(({ recipe: r, x, y, width, height }) =>
+    .map((edit) => ({ r: edit.recipe, ...placedIn(edit, canvas) }))
+    .map(({ r, x, y, width, height }) =>
       [
         r.prompt.replace(/\r?\n/g, ' '),
         [
@@ -20,6 +27,7 @@ export function recipeText(edits: readonly StoredPatch[], size: { width: number;
           `Model: ${r.model.name}`,
           `Model hash: ${r.model.sha256.slice(0, 10)}`,
           `Region: ${x},${y},${width},${height}`,
+          ...(r.canvas ? [`Extended: L${r.canvas.left} T${r.canvas.top} R${r.canvas.right} B${r.canvas.bottom}`] : []),
           'Tool: glide-inpaint-editor',
         ].join(', '),
       ].join('\n'),

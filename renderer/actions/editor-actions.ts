@@ -8,6 +8,7 @@ import type { CanvasOwner } from '../canvas/canvas-owner.ts';
 import type { EditorStore } from '../state/editor-store.ts';
 import { ActionContext } from './action-context.ts';
 import { autosaveActions } from './autosave-actions.ts';
+import { canvasActions } from './canvas-actions.ts';
 import { documentActions } from './document-actions.ts';
 import { engineActions } from './engine-actions.ts';
 import { exportActions } from './export-actions.ts';
@@ -26,6 +27,7 @@ export function createEditorActions(store: EditorStore, api: Api, canvas: Canvas
   const actions = {
     ...documentActions(ctx, runs.clearPreview),
     ...maskActions(ctx),
+    ...canvasActions(ctx),
     ...settingsActions(ctx),
     ...runs,
     ...staging,

@@ -3,6 +3,8 @@
  * serve mode hands back a download URL, clicked here so the browser saves it.
  */
 import type { SavedFile } from '../../main/contract.ts';
+import { isPadded } from '../mask/placed-ops.ts';
+import { placedMask } from '../state/placed-mask.ts';
 import type { ActionContext } from './action-context.ts';
 
 export function exportActions(ctx: ActionContext) {
@@ -25,12 +27,14 @@ export function exportActions(ctx: ActionContext) {
       const s = store.get();
       if (!s.doc) return store.notify('error', 'Open a photo first.');
       const docId = s.doc.docId;
+      const { padding } = placedMask(s.history, s.doc).canvas;
       await ctx.busy('exporting', async () => {
         const saved = await api.invoke('export:image', {
           docId,
           editIds: s.history.editIds,
           format: s.exportSettings.format,
           quality: s.exportSettings.quality,
+          ...(isPadded(padding) ? { canvas: padding } : {}),
         });
         if (saved) deliver(saved, 'Exported');
       });

@@ -7,6 +7,7 @@
 import type { HistoryEntry } from '../../main/contract.ts';
 import { maskFilePng } from '../canvas/engine-mask.ts';
 import { encodeRuns } from '../mask/mask-runs.ts';
+import { placedMask } from '../state/placed-mask.ts';
 import type { ActionContext } from './action-context.ts';
 
 type MaskOp = Exclude<HistoryEntry, { kind: 'edit' }>;
@@ -64,10 +65,11 @@ export function maskActions(ctx: ActionContext) {
       store.update((s) => ({ maskTools: { ...s.maskTools, grow: 0, feather: 0 }, maskPreview: null }));
     },
 
-    /** A PNG the photo's size becomes the mask: coverage is the bitwise AND of its bands, as the engine reads masks. */
+    /** A PNG the canvas's size becomes the mask: coverage is the bitwise AND of its bands, as the engine reads masks. */
     async loadMaskFile(file: File): Promise<void> {
-      const doc = store.get().doc;
-      if (!doc) return store.notify('error', 'Open a photo first.');
+      const s = store.get();
+      if (!s.doc) return store.notify('error', 'Open a photo first.');
+      const area = placedMask(s.history, s.doc).canvas;
       let bitmap: ImageBitmap;
       try {
         bitmap = await createImageBitmap(file, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
@@ -75,35 +77,36 @@ export function maskActions(ctx: ActionContext) {
         return store.notify('error', `"${file.name}" could not be read as an image. Choose a PNG mask (white = change).`);
       }
       const { width, height } = bitmap;
-      if (width !== doc.width || height !== doc.height) {
+      if (width !== area.width || height !== area.height) {
         bitmap.close();
-        return store.notify('error', `The mask is ${width}×${height} but the photo is ${doc.width}×${doc.height}; they must match.`);
+        return store.notify('error', `The mask is ${width}×${height} but the photo is ${area.width}×${area.height}; they must match.`);
       }
-      const canvas = new OffscreenCanvas(doc.width, doc.height);
+      const canvas = new OffscreenCanvas(width, height);
       const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
       ctx.drawImage(bitmap, 0, 0);
       bitmap.close();
-      const coverage = new Uint8Array(doc.width * doc.height);
-      const rows = Math.max(1, Math.floor(4_000_000 / doc.width));
-      for (let y = 0; y < doc.height; y += rows) {
-        const px = ctx.getImageData(0, y, doc.width, Math.min(rows, doc.height - y)).data;
-        const base = y * doc.width;
+      const coverage = new Uint8Array(width * height);
+      const rows = Math.max(1, Math.floor(4_000_000 / width));
+      for (let y = 0; y < height; y += rows) {
+        const px = ctx.getImageData(0, y, width, Math.min(rows, height - y)).data;
+        const base = y * width;
         for (let i = 0; i < px.length >> 2; i++) coverage[base + i] = px[i * 4] & px[i * 4 + 1] & px[i * 4 + 2] & px[i * 4 + 3];
       }
       canvas.width = canvas.height = 1;
-      const runs = encodeRuns(coverage, doc.width, doc.height);
+      const runs = encodeRuns(coverage, width, height);
       if (runs.length > 8_000_000) return store.notify('error', 'That mask is too detailed to keep in the history (over 2 million runs). Simplify it and load it again.');
-      pushMask({ kind: 'region', source: 'file', mode: 'replace', grid: { width: doc.width, height: doc.height }, runs });
+      pushMask({ kind: 'region', source: 'file', mode: 'replace', grid: { width, height }, runs });
       store.notify('info', `Loaded the mask from "${file.name}".`);
     },
 
-    /** Downloads the current mask as a PNG the photo's size (white = generate, grey = feathered). */
+    /** Downloads the current mask as a PNG the canvas's size (white = generate, grey = feathered). */
     async saveMaskFile(): Promise<void> {
       const s = store.get();
       const doc = s.doc;
       if (!doc) return store.notify('error', 'Open a photo first.');
       await ctx.attempt(async () => {
-      const blob = await maskFilePng(s.history.maskOps, doc.width, doc.height);
+      const { ops, canvas: area } = placedMask(s.history, doc);
+      const blob = await maskFilePng(ops, area.width, area.height);
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;

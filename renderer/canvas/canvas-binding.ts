@@ -3,8 +3,11 @@
  * run preview, staged candidate and compare. Each part is pushed only when its slice differs from
  * what the canvas last got.
  */
+import type { CanvasPadding } from '../../main/contract.ts';
+import { NO_PADDING } from '../mask/placed-ops.ts';
 import type { EditorSnapshot } from '../state/editor-state.ts';
 import type { EditorStore } from '../state/editor-store.ts';
+import { placedMask } from '../state/placed-mask.ts';
 import type { EditorCanvas, Placed } from './editor-canvas.ts';
 
 export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (message: string) => void): () => void {
@@ -31,8 +34,11 @@ export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (m
       return;
     }
     if (!ready || !s.doc) return;
-    if (s.history !== pushed.history || s.maskPreview !== pushed.maskPreview) canvas.mask.setOps(s.history.maskOps, s.maskPreview);
-    if (s.history !== pushed.history || s.edits !== pushed.edits) canvas.setPatches(patchesOf(s));
+    const placed = placedMask(s.history, s.doc);
+    // A grown (or shrunk back) canvas empties the overlay: its operations are drawn again below.
+    const resized = s.history !== pushed.history && canvas.setCanvas(placed.canvas);
+    if (resized || s.history !== pushed.history || s.maskPreview !== pushed.maskPreview) canvas.mask.setOps(placed.ops, s.maskPreview);
+    if (s.history !== pushed.history || s.edits !== pushed.edits) canvas.setPatches(patchesOf(s, placed.canvas.padding));
     // The overlay hides while candidates are staged, so the result is seen unobstructed.
     if (s.overlay !== pushed.overlay || s.staging !== pushed.staging) {
       canvas.mask.setStyle(s.overlay.colour, s.overlay.opacity, s.overlay.visible && !s.staging);
@@ -49,9 +55,12 @@ export function bindCanvas(canvas: EditorCanvas, store: EditorStore, onError: (m
   return store.subscribe(sync);
 }
 
-function patchesOf(s: EditorSnapshot): Placed[] {
+/** The applied edits' patches, each moved from the canvas its run had into the current one. */
+function patchesOf(s: EditorSnapshot, padding: CanvasPadding): Placed[] {
   return s.history.editIds.flatMap((id) => {
     const e = s.edits[id];
-    return e ? [{ id, url: e.url, x: e.x, y: e.y, width: e.width, height: e.height }] : [];
+    if (!e) return [];
+    const from = e.recipe.canvas ?? NO_PADDING;
+    return [{ id, url: e.url, x: e.x + padding.left - from.left, y: e.y + padding.top - from.top, width: e.width, height: e.height }];
   });
 }

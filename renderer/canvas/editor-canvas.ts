@@ -1,13 +1,20 @@
 /**
  * The Konva stage of the editor: the photo (display copy stretched over its full-resolution extent,
  * so every node works in image pixels), the accepted edits' patches, the staged candidate or the
- * run's preview, the mask overlay, and a UI layer (brush cursor, run crop). The stage's scale and
- * position are the view; plain methods drive it, React never touches it.
+ * run's preview, the mask overlay, and a UI layer (brush cursor, run crop). An extended canvas shows
+ * its new area in the grey the host fills it with, the photo at its place inside. The stage's scale
+ * and position are the view; plain methods drive it, React never touches it.
  */
 import Konva from 'konva';
+import { NO_PADDING, type CanvasGeometry } from '../mask/placed-ops.ts';
 import { loadImage } from './image-loader.ts';
 import { MaskLayer } from './mask-layer.ts';
 import { actualSizeView, fitView, zoomAt, type View } from './viewport.ts';
+
+/** The grey of canvas pixels nothing has filled yet: what the host's extended image holds there (extend-image.ts). */
+const EMPTY_CANVAS_COLOUR = 'rgb(128, 128, 128)';
+/** The longest side of the overlay and the wand's raster on an extended canvas (as the display copy's). */
+const DISPLAY_MAX_SIDE = 4096;
 
 export interface Placed {
   id: string;
@@ -24,6 +31,8 @@ export class EditorCanvas {
   private readonly photoLayer = new Konva.Layer({ listening: false });
   private readonly uiLayer = new Konva.Layer({ listening: false });
   private readonly photo = new Konva.Image({ image: undefined, listening: false });
+  /** The canvas's area beyond the photo (extend canvas), before a run fills it. */
+  private readonly emptyCanvas = new Konva.Rect({ fill: EMPTY_CANVAS_COLOUR, listening: false, visible: false });
   private readonly patchGroup = new Konva.Group({ listening: false });
   private readonly candidate = new Konva.Image({ image: undefined, listening: false, visible: false });
   private readonly preview = new Konva.Image({ image: undefined, listening: false, visible: false });
@@ -31,7 +40,12 @@ export class EditorCanvas {
   private readonly cursor = new Konva.Circle({ stroke: '#ffffff', strokeWidth: 1, strokeScaleEnabled: false, shadowColor: '#000', shadowBlur: 2, shadowForStrokeEnabled: true, visible: false });
   private readonly patchNodes = new Map<string, Konva.Image>();
   private readonly viewListeners = new Set<(v: View) => void>();
+  /** The canvas's size in full-resolution pixels (the photo's, unless extended). */
   imageSize = { width: 1, height: 1 };
+  private photoSize = { width: 1, height: 1 };
+  private padding = NO_PADDING;
+  /** Display pixels per full-resolution pixel of the display copy. */
+  private displayScale = 1;
   /** The photo as shown at display resolution, for the wand; dropped when the document or its edits change. */
   private shown: { key: string; pixels: ImageData } | null = null;
   private docToken = 0;
@@ -42,7 +56,7 @@ export class EditorCanvas {
 
   constructor(readonly container: HTMLDivElement) {
     this.stage = new Konva.Stage({ container, width: container.clientWidth || 1, height: container.clientHeight || 1 });
-    this.photoLayer.add(this.photo, this.patchGroup, this.candidate, this.preview);
+    this.photoLayer.add(this.emptyCanvas, this.photo, this.patchGroup, this.candidate, this.preview);
     this.uiLayer.add(this.cropFrame, this.cursor);
     this.stage.add(this.photoLayer, this.mask.layer, this.uiLayer);
     this.resizeObserver = new ResizeObserver(() => {
@@ -60,16 +74,19 @@ export class EditorCanvas {
     const token = ++this.docToken;
     // Assistive technology (and the benchmark) learn that the canvas is loading until the photo is drawn.
     this.container.setAttribute('aria-busy', 'true');
-    this.imageSize = { width: doc.width, height: doc.height };
     const img = await loadImage(doc.display.url).catch((error: unknown) => {
       if (token === this.docToken) this.container.setAttribute('aria-busy', 'false');
       throw error;
     });
     if (token !== this.docToken) return;
-    this.photo.setAttrs({ image: img, width: doc.width, height: doc.height });
+    this.photoSize = this.imageSize = { width: doc.width, height: doc.height };
+    this.padding = NO_PADDING;
+    this.displayScale = doc.display.width / doc.width;
+    this.photo.setAttrs({ image: img, x: 0, y: 0, width: doc.width, height: doc.height });
+    this.emptyCanvas.visible(false);
     for (const node of this.patchNodes.values()) node.destroy();
     this.patchNodes.clear();
-    this.mask.setDocument(this.imageSize, doc.display);
+    this.mask.setExtent(this.imageSize, this.displayScale);
     this.setCandidate(null, 1);
     this.setPreview(null, null);
     this.fit();
@@ -77,18 +94,44 @@ export class EditorCanvas {
     this.container.setAttribute('aria-busy', 'false');
   }
 
-  /** The photo as shown (display copy with the loaded patches over it), at the display copy's resolution. */
+  /**
+   * The canvas as the window shows it. The mask's operations follow it (mask/placed-ops.ts), so the
+   * mask must be set again after a change (setOps); returns whether anything changed.
+   */
+  setCanvas(canvas: CanvasGeometry): boolean {
+    const p = canvas.padding;
+    if (canvas.width === this.imageSize.width && canvas.height === this.imageSize.height && p.left === this.padding.left && p.top === this.padding.top) return false;
+    this.imageSize = { width: canvas.width, height: canvas.height };
+    this.padding = p;
+    this.photo.position({ x: p.left, y: p.top });
+    this.emptyCanvas.setAttrs({ x: 0, y: 0, width: canvas.width, height: canvas.height, visible: canvas.width !== this.photoSize.width || canvas.height !== this.photoSize.height });
+    this.mask.setExtent(this.imageSize, this.maskScale());
+    this.shown = null;
+    this.fit();
+    this.photoLayer.batchDraw();
+    return true;
+  }
+
+  /** The overlay's resolution: the display copy's, or less where an extended canvas would make it larger than a display copy. */
+  private maskScale(): number {
+    const long = Math.max(this.imageSize.width, this.imageSize.height);
+    return this.imageSize === this.photoSize ? this.displayScale : Math.min(this.displayScale, DISPLAY_MAX_SIDE / long);
+  }
+
+  /** The canvas as shown (display copy and the loaded patches over it, the empty area grey), at the display copy's resolution. */
   shownPixels(): ImageData | null {
     const img = this.photo.image() as HTMLImageElement | undefined;
     if (!img) return null;
     const patches = (this.patchGroup.getChildren() as Konva.Image[]).filter((n) => n.image()); // in z-order
-    const key = `${this.docToken}:${patches.map((n) => n._id).join(',')}`;
+    const key = `${this.docToken}:${this.imageSize.width}x${this.imageSize.height}+${this.padding.left}+${this.padding.top}:${patches.map((n) => `${n._id}@${n.x()},${n.y()}`).join(',')}`;
     if (this.shown?.key === key) return this.shown.pixels;
-    const width = img.naturalWidth, height = img.naturalHeight;
-    const scale = width / this.imageSize.width;
+    const scale = this.maskScale();
+    const width = Math.max(1, Math.round(this.imageSize.width * scale)), height = Math.max(1, Math.round(this.imageSize.height * scale));
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-    ctx.drawImage(img, 0, 0, width, height);
+    ctx.fillStyle = EMPTY_CANVAS_COLOUR;
+    if (width !== img.naturalWidth || height !== img.naturalHeight) ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(img, this.padding.left * scale, this.padding.top * scale, this.photoSize.width * scale, this.photoSize.height * scale);
     for (const n of patches) ctx.drawImage(n.image() as CanvasImageSource, n.x() * scale, n.y() * scale, n.width() * scale, n.height() * scale);
     this.shown = { key, pixels: ctx.getImageData(0, 0, width, height) };
     return this.shown.pixels;
@@ -115,6 +158,7 @@ export class EditorCanvas {
           this.photoLayer.batchDraw();
         });
       }
+      node.position({ x: p.x, y: p.y }); // an extended canvas moves the edits made before it
       node.zIndex(index);
     });
     this.photoLayer.batchDraw();

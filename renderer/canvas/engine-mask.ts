@@ -5,7 +5,7 @@
  * feathered masks keep their grey levels, which the engine then uses as the blend weights.
  */
 import { isSoftMask, maskExtent } from '../mask/mask-extent.ts';
-import type { MaskEntry } from '../state/history.ts';
+import type { PlacedOp } from '../mask/placed-ops.ts';
 import { renderMask } from './mask-render.ts';
 
 export interface EngineMask {
@@ -14,7 +14,7 @@ export interface EngineMask {
   soft: boolean;
 }
 
-export async function engineMask(ops: readonly MaskEntry[], width: number, height: number): Promise<EngineMask | null> {
+export async function engineMask(ops: readonly PlacedOp[], width: number, height: number): Promise<EngineMask | null> {
   const box = maskExtent(ops, width, height);
   if (!box) return null;
   const soft = isSoftMask(ops);
@@ -36,8 +36,8 @@ export async function engineMask(ops: readonly MaskEntry[], width: number, heigh
   return { png: new Uint8Array(await blob.arrayBuffer()), origin: { x: box.x, y: box.y }, soft };
 }
 
-/** The whole mask at full resolution as opaque grey (white = generate), for saving to a file. */
-export async function maskFilePng(ops: readonly MaskEntry[], width: number, height: number): Promise<Blob> {
+/** The whole mask at full resolution (the canvas's size) as opaque grey (white = generate), for saving to a file. */
+export async function maskFilePng(ops: readonly PlacedOp[], width: number, height: number): Promise<Blob> {
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d')!;
   renderMask(ctx, ops, { scale: 1, colour: '#ffffff', soft: false });

@@ -7,7 +7,7 @@
  */
 import Konva from 'konva';
 import type { Stroke } from '../../main/contract.ts';
-import type { MaskEntry } from '../state/history.ts';
+import type { PlacedOp } from '../mask/placed-ops.ts';
 import { applyMaskOp, coreWidth, hasMaskPixels, renderMask } from './mask-render.ts';
 
 export class MaskLayer {
@@ -20,8 +20,8 @@ export class MaskLayer {
   private readonly outline = new Konva.Line({ stroke: '#ffffff', strokeWidth: 1.5, strokeScaleEnabled: false, dash: [6, 4], shadowColor: '#000', shadowBlur: 2, listening: false, visible: false });
   /** The history's mask without the preview, kept while one is shown so its changes redraw only the preview. */
   private readonly base = document.createElement('canvas');
-  private ops: readonly MaskEntry[] = [];
-  private previewOp: MaskEntry | null = null;
+  private ops: readonly PlacedOp[] = [];
+  private previewOp: PlacedOp | null = null;
   /** Whether base holds the current ops' mask (it is drawn only when a preview needs it). */
   private baseValid = false;
   private colour = '#ff3366';
@@ -33,16 +33,20 @@ export class MaskLayer {
     this.layer.add(this.image, this.live, this.outline);
   }
 
-  /** A new document: the mask canvas at display resolution, covering the image's full-resolution extent. */
-  setDocument(size: { width: number; height: number }, display: { width: number; height: number }): void {
-    this.canvas.width = this.base.width = display.width;
-    this.canvas.height = this.base.height = display.height;
-    this.scale = display.width / size.width;
+  /**
+   * A new document, or the canvas grew or shrank back (extend canvas, undo): the mask canvas at
+   * display resolution (`scale` display pixels per image pixel), covering the canvas's full-resolution
+   * extent, empty until the next setOps draws the operations again.
+   */
+  setExtent(size: { width: number; height: number }, scale: number): void {
+    this.canvas.width = this.base.width = Math.max(1, Math.round(size.width * scale));
+    this.canvas.height = this.base.height = Math.max(1, Math.round(size.height * scale));
+    this.scale = scale;
     this.image.size(size);
     this.ops = [];
     this.previewOp = null;
     this.baseValid = false;
-    this.redraw();
+    this.layer.batchDraw();
   }
 
   setStyle(colour: string, opacity: number, visible: boolean): void {
@@ -55,7 +59,7 @@ export class MaskLayer {
   }
 
   /** Shows these mask operations, then the preview; one appended operation is drawn incrementally, anything else replays. */
-  setOps(ops: readonly MaskEntry[], preview: MaskEntry | null = null): void {
+  setOps(ops: readonly PlacedOp[], preview: PlacedOp | null = null): void {
     const appendedOne = ops.length === this.ops.length + 1 && this.ops.every((op, i) => ops[i] === op);
     const same = ops.length === this.ops.length && this.ops.every((op, i) => ops[i] === op);
     const last = ops[ops.length - 1];

@@ -1,8 +1,9 @@
 /**
  * Draws the mask from its history, in order, onto a 2D context at a given scale: brush strokes with
  * the canvas, rectangles, lassos and wand/file regions through the pure geometry of renderer/mask,
- * grow/shrink and feather over the mask so far, clears and inverts. The canvas may cover only a box of
- * the scaled photo (`origin`), so the full-resolution mask for a run is drawn only where it can be.
+ * grow/shrink and feather over the mask so far, clears, inverts and the new areas of canvas
+ * extensions (the operations placed in the current canvas: mask/placed-ops.ts). The canvas may cover
+ * only a box of the scaled photo (`origin`), so the full-resolution mask for a run is drawn only where it can be.
  *
  * The display draws soft strokes (hardness as a blur); the engine's mask draws each stroke hard at its
  * 50% line, which is what the engine keeps (it thresholds a hard mask at half and feathers the blend
@@ -13,9 +14,9 @@ import type { Stroke } from '../../main/contract.ts';
 import { featherMask } from '../mask/feather.ts';
 import { growShrink } from '../mask/grow-shrink.ts';
 import { decodeRuns } from '../mask/mask-runs.ts';
+import { fillStrips, type PlacedOp } from '../mask/placed-ops.ts';
 import { rasterisePolygon, rectanglePolygon } from '../mask/polygon-raster.ts';
 import { combineInto, coveredBox, type MaskBox, type MaskPixels } from '../mask/raster.ts';
-import type { MaskEntry } from '../state/history.ts';
 
 export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -61,7 +62,7 @@ function target(ctx: Ctx2D, style: MaskStyle): Target {
   };
 }
 
-export function renderMask(ctx: Ctx2D, ops: readonly MaskEntry[], style: MaskStyle): void {
+export function renderMask(ctx: Ctx2D, ops: readonly PlacedOp[], style: MaskStyle): void {
   const { width, height } = ctx.canvas;
   ctx.save();
   ctx.clearRect(0, 0, width, height);
@@ -71,18 +72,35 @@ export function renderMask(ctx: Ctx2D, ops: readonly MaskEntry[], style: MaskSty
 }
 
 /** Draws one more operation over what the context already shows. */
-export function applyMaskOp(ctx: Ctx2D, op: MaskEntry, style: MaskStyle): void {
+export function applyMaskOp(ctx: Ctx2D, op: PlacedOp, style: MaskStyle): void {
   applyOp(target(ctx, style), op);
 }
 
-function applyOp(t: Target, op: MaskEntry): void {
+/** A box in photo pixels as a box of the target canvas (scaled, then moved by the canvas's origin). */
+function onTarget(t: Target, box: MaskBox): MaskBox {
+  const s = t.style.scale;
+  const x0 = Math.round(box.x * s) - t.ox, y0 = Math.round(box.y * s) - t.oy;
+  const x1 = Math.round((box.x + box.width) * s) - t.ox, y1 = Math.round((box.y + box.height) * s) - t.oy;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+function applyOp(t: Target, op: PlacedOp): void {
   const { ctx, style } = t;
   switch (op.kind) {
     case 'clear':
       ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
       return;
     case 'invert':
-      return invert(ctx, style.colour);
+      return invert(ctx, style.colour, op.clip && onTarget(t, op.clip));
+    case 'fill':
+      for (const strip of fillStrips(op.outer, op.inner)) {
+        const b = onTarget(t, strip);
+        ctx.save();
+        ctx.fillStyle = style.colour;
+        ctx.fillRect(b.x, b.y, b.width, b.height);
+        ctx.restore();
+      }
+      return;
     case 'stroke':
       return drawStroke(ctx, op, style);
     case 'rect':
@@ -94,23 +112,29 @@ function applyOp(t: Target, op: MaskEntry): void {
     }
     case 'region': {
       if (op.mode === 'replace') ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-      const region = regionPixels(op.runs, op.grid, t);
+      const region = regionPixels(op.runs, op.grid, t, op.at && scaledBox(op.at, style.scale));
       if (region) combinePixels(t, region, op.mode === 'subtract' ? 'subtract' : 'add');
       return;
     }
     case 'grow':
-      return transformWhole(t, Math.abs(op.pixels * style.scale) + 2, (a, w, h) => growShrink(a, w, h, op.pixels * style.scale));
+      return transformWhole(t, Math.abs(op.pixels * style.scale) + 2, (a, w, h) => growShrink(a, w, h, op.pixels * style.scale), op.clip && onTarget(t, op.clip));
     case 'feather':
-      return transformWhole(t, (op.pixels * style.scale) / 2 + 2, (a, w, h) => featherMask(a, w, h, op.pixels * style.scale));
+      return transformWhole(t, (op.pixels * style.scale) / 2 + 2, (a, w, h) => featherMask(a, w, h, op.pixels * style.scale), op.clip && onTarget(t, op.clip));
   }
 }
 
-/** Coverage becomes 1 - coverage everywhere (xor with a full opaque fill). */
-export function invert(ctx: Ctx2D, colour: string): void {
+function scaledBox(box: MaskBox, scale: number): MaskBox {
+  const x = Math.round(box.x * scale), y = Math.round(box.y * scale);
+  return { x, y, width: Math.round((box.x + box.width) * scale) - x, height: Math.round((box.y + box.height) * scale) - y };
+}
+
+/** Coverage becomes 1 - coverage everywhere, or inside `clip` (xor with an opaque fill). */
+export function invert(ctx: Ctx2D, colour: string, clip?: MaskBox): void {
   ctx.save();
   ctx.globalCompositeOperation = 'xor';
   ctx.fillStyle = colour;
-  ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  if (clip) ctx.fillRect(clip.x, clip.y, clip.width, clip.height);
+  else ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.restore();
 }
 
@@ -174,14 +198,17 @@ export function pointsBox(points: readonly number[], scale: number, margin: numb
   return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
 }
 
-/** A region's runs (on its grid) as pixels of the target raster: nearest grid cell per target pixel centre. */
-function regionPixels(runs: readonly number[], grid: { width: number; height: number }, t: Target): MaskPixels | null {
+/**
+ * A region's runs (on its grid) as pixels of the target raster: nearest grid cell per target pixel
+ * centre. The grid is stretched over `at` (scaled photo pixels: the canvas of its time), by default the whole canvas.
+ */
+function regionPixels(runs: readonly number[], grid: { width: number; height: number }, t: Target, at: MaskBox = { x: 0, y: 0, width: t.width, height: t.height }): MaskPixels | null {
   const cells = decodeRuns(runs, grid.width, grid.height).data;
   const box = coveredBox(cells, grid.width, grid.height);
   if (!box) return null;
-  const sx = t.width / grid.width, sy = t.height / grid.height;
+  const sx = at.width / grid.width, sy = at.height / grid.height;
   const x0 = Math.max(0, Math.floor(box.x * sx)), y0 = Math.max(0, Math.floor(box.y * sy));
-  const x1 = Math.min(t.width, Math.ceil((box.x + box.width) * sx)), y1 = Math.min(t.height, Math.ceil((box.y + box.height) * sy));
+  const x1 = Math.min(at.width, Math.ceil((box.x + box.width) * sx)), y1 = Math.min(at.height, Math.ceil((box.y + box.height) * sy));
   if (x1 <= x0 || y1 <= y0) return null;
   const width = x1 - x0, height = y1 - y0;
   const data = new Uint8Array(width * height);
@@ -191,7 +218,7 @@ function regionPixels(runs: readonly number[], grid: { width: number; height: nu
     const row = Math.min(grid.height - 1, Math.floor((y0 + y + 0.5) / sy)) * grid.width;
     for (let x = 0; x < width; x++) data[y * width + x] = cells[row + column[x]];
   }
-  return { x: x0, y: y0, width, height, data };
+  return { x: at.x + x0, y: at.y + y0, width, height, data };
 }
 
 /** Lays pixels placed on the scaled photo onto the canvas (which covers its box at t.ox, t.oy). */
@@ -213,16 +240,22 @@ function combinePixels(t: Target, src: MaskPixels, mode: 'add' | 'subtract'): vo
   });
 }
 
-/** Grow/shrink/feather: over the covered box of the whole canvas, grown by `margin` (nothing farther can change). */
-function transformWhole(t: Target, margin: number, fn: (alpha: Uint8Array, w: number, h: number) => Uint8Array): void {
+/**
+ * Grow/shrink/feather: over the covered box of the whole canvas (or of `clip`, whose edge then acts
+ * as the canvas's edge), grown by `margin` (nothing farther can change).
+ */
+function transformWhole(t: Target, margin: number, fn: (alpha: Uint8Array, w: number, h: number) => Uint8Array, clip?: MaskBox): void {
   const { ctx } = t;
-  const W = ctx.canvas.width, H = ctx.canvas.height;
-  const all = alphaOf(ctx.getImageData(0, 0, W, H).data);
+  const cx = Math.max(0, clip?.x ?? 0), cy = Math.max(0, clip?.y ?? 0);
+  const cx1 = Math.min(ctx.canvas.width, clip ? clip.x + clip.width : Infinity), cy1 = Math.min(ctx.canvas.height, clip ? clip.y + clip.height : Infinity);
+  const W = cx1 - cx, H = cy1 - cy;
+  if (W <= 0 || H <= 0) return;
+  const all = alphaOf(ctx.getImageData(cx, cy, W, H).data);
   const covered = coveredBox(all, W, H);
   if (!covered) return;
   const m = Math.ceil(margin);
   const x0 = Math.max(0, covered.x - m), y0 = Math.max(0, covered.y - m);
-  const box = { x: x0, y: y0, width: Math.min(W, covered.x + covered.width + m) - x0, height: Math.min(H, covered.y + covered.height + m) - y0 };
+  const box = { x: cx + x0, y: cy + y0, width: Math.min(W, covered.x + covered.width + m) - x0, height: Math.min(H, covered.y + covered.height + m) - y0 };
   editAlpha(ctx, box, t.style.colour, (alpha) => fn(alpha, box.width, box.height));
 }
 

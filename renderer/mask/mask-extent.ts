@@ -3,8 +3,8 @@
  * full-resolution mask needs drawing in, so a small mask on a 50 MP photo costs its own size. Also
  * whether the mask is soft (feathered): then its grey levels are the blend weights for the engine.
  */
-import type { MaskEntry } from '../state/history.ts';
 import { decodeRuns } from './mask-runs.ts';
+import { fillStrips, type PlacedOp } from './placed-ops.ts';
 import { coveredBox, type MaskBox } from './raster.ts';
 
 type Edges = { x0: number; y0: number; x1: number; y1: number } | null;
@@ -30,8 +30,12 @@ function grow(e: Edges, by: number): Edges {
   return e && { x0: e.x0 - by, y0: e.y0 - by, x1: e.x1 + by, y1: e.y1 + by };
 }
 
+function boxEdges(b: MaskBox): Edges {
+  return { x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+}
+
 /** The integer box (in photo pixels) outside which every pixel has coverage 0; null when the mask is empty. */
-export function maskExtent(ops: readonly MaskEntry[], width: number, height: number): MaskBox | null {
+export function maskExtent(ops: readonly PlacedOp[], width: number, height: number): MaskBox | null {
   const whole: Edges = { x0: 0, y0: 0, x1: width, y1: height };
   let e: Edges = null;
   for (const op of ops) {
@@ -40,7 +44,10 @@ export function maskExtent(ops: readonly MaskEntry[], width: number, height: num
         e = null;
         break;
       case 'invert':
-        e = whole;
+        e = op.clip ? union(e, boxEdges(op.clip)) : whole;
+        break;
+      case 'fill':
+        for (const strip of fillStrips(op.outer, op.inner)) e = union(e, boxEdges(strip));
         break;
       case 'stroke':
         if (op.mode === 'paint') e = union(e, pointsEdges(op.points, op.width / 2 + 1));
@@ -54,8 +61,9 @@ export function maskExtent(ops: readonly MaskEntry[], width: number, height: num
       case 'region': {
         if (op.mode === 'subtract') break;
         const box = coveredBox(decodeRuns(op.runs, op.grid.width, op.grid.height).data, op.grid.width, op.grid.height);
-        const sx = width / op.grid.width, sy = height / op.grid.height;
-        const edges: Edges = box && { x0: box.x * sx - 1, y0: box.y * sy - 1, x1: (box.x + box.width) * sx + 1, y1: (box.y + box.height) * sy + 1 };
+        const at = op.at ?? { x: 0, y: 0, width, height };
+        const sx = at.width / op.grid.width, sy = at.height / op.grid.height;
+        const edges: Edges = box && { x0: at.x + box.x * sx - 1, y0: at.y + box.y * sy - 1, x1: at.x + (box.x + box.width) * sx + 1, y1: at.y + (box.y + box.height) * sy + 1 };
         e = op.mode === 'replace' ? edges : union(e, edges);
         break;
       }
@@ -74,12 +82,16 @@ export function maskExtent(ops: readonly MaskEntry[], width: number, height: num
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
 }
 
-/** A feather since the last clear, or a loaded mask with grey levels: the engine blends by the mask's grey levels. */
-export function isSoftMask(ops: readonly MaskEntry[]): boolean {
+/**
+ * A feather since the last clear, a loaded mask with grey levels, or the new area of an extended
+ * canvas: the engine blends by the mask's grey levels (so the photo's own pixels at an extension's
+ * border stay exactly as they were).
+ */
+export function isSoftMask(ops: readonly PlacedOp[]): boolean {
   let soft = false;
   for (const op of ops) {
     if (op.kind === 'clear') soft = false;
-    if (op.kind === 'feather') soft = true;
+    if (op.kind === 'feather' || op.kind === 'fill') soft = true;
     // A loaded file is soft when it has grey levels (a feathered mask saved earlier).
     if (op.kind === 'region' && op.mode === 'replace') soft = op.runs.some((v, i) => i % 4 === 3 && v !== 255);
   }

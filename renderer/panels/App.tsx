@@ -1,6 +1,7 @@
 /** The window: toolbar on top, canvas with the side panel, status bar; files can be dropped or pasted anywhere. */
 import { useEffect, useState } from 'react';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
+import { CanvasPanel } from './CanvasPanel.tsx';
 import { CanvasView } from './CanvasView.tsx';
 import { EnginePanel } from './EnginePanel.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
@@ -62,6 +63,7 @@ export function App() {
         <aside className="side">
           <PromptPanel />
           <StagingPanel />
+          <CanvasPanel />
           <HistoryPanel />
           <ExportPanel />
           <EnginePanel />

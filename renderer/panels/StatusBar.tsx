@@ -1,10 +1,12 @@
 /** The engine's state and model, and the open photo's size. */
+import { placedMask } from '../state/placed-mask.ts';
 import { useEditor } from '../state/use-editor.ts';
 
 export function StatusBar() {
   const engine = useEditor((s) => s.engine);
   const doc = useEditor((s) => s.doc);
   const lastRun = useEditor((s) => s.lastRun);
+  const canvas = useEditor((s) => (s.doc ? placedMask(s.history, s.doc).canvas : null));
   return (
     <footer className="status">
       <span className={`engine-state ${engine.state}`} data-state={engine.state} aria-label="Engine">
@@ -13,6 +15,7 @@ export function StatusBar() {
       {doc && (
         <span>
           {doc.name} · {doc.width}×{doc.height} ({((doc.width * doc.height) / 1e6).toFixed(1)} MP)
+          {canvas && (canvas.width !== doc.width || canvas.height !== doc.height) && ` · canvas ${canvas.width}×${canvas.height}`}
         </span>
       )}
       {lastRun && (

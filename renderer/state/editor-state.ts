@@ -69,7 +69,7 @@ export interface EditorSnapshot {
   tool: Tool;
   maskTools: MaskToolOptions;
   /** A mask operation shown on the overlay but not yet in the history (grow/feather being adjusted). */
-  maskPreview: MaskEntry | null;
+  maskPreview: Extract<MaskEntry, { kind: 'grow' | 'feather' }> | null;
   brush: { size: number; hardness: number };
   overlay: { colour: string; opacity: number; visible: boolean };
   run: {

@@ -82,7 +82,16 @@ export function entryLabel(e: HistoryEntry): string {
       return e.pixels >= 0 ? `Grow ${e.pixels} px` : `Shrink ${-e.pixels} px`;
     case 'feather':
       return `Feather ${e.pixels} px`;
+    case 'extend':
+      return extendLabel(e);
     case 'edit':
       return `Edit: ${e.label || '(no prompt)'}`;
   }
+}
+
+/** "Extend canvas: 128 px right", "Extend canvas: 64 px on every side", "Extend canvas: 100 px left, 50 px top". */
+function extendLabel(e: Extract<HistoryEntry, { kind: 'extend' }>): string {
+  const sides = (['left', 'top', 'right', 'bottom'] as const).filter((side) => e[side] > 0);
+  if (sides.length === 4 && sides.every((side) => e[side] === e.left)) return `Extend canvas: ${e.left} px on every side`;
+  return `Extend canvas: ${sides.map((side) => `${e[side]} px ${side}`).join(', ')}`;
 }
