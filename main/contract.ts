@@ -39,10 +39,10 @@ export type DocumentInfo = z.infer<typeof DocumentInfo>;
 
 /**
  * What the person sets for a run: the engine's EditSettings as the window sends them. Absent
- * guidance/steps/sampler mean the model's defaults (the engine fills them in), a null seed a random
+ * guidance/steps/sampler/detail mean the model's defaults (the engine fills them in), a null seed a random
  * one (the host picks it); no preview switch (the window always shows them).
  */
-export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true, sampler: true }).extend({
+export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true, sampler: true, detail: true }).extend({
   prompt: z.string().max(2000),
   seed: EditSettings.shape.seed.nullable(),
   candidates: EditSettings.shape.candidates.unwrap(),
@@ -355,6 +355,9 @@ export const events = {
     stage: z.enum(['base', 'upsampler']),
     step: Int,
     totalSteps: Int,
+    /** Over both stages and every upsampler pass of this candidate (1-based), when the engine counts them. */
+    overallStep: Int.positive().optional(),
+    overallTotal: Int.positive().optional(),
     /** Small PNG of the predicted result, to draw inside crop (full-resolution image coordinates). */
     preview: Bytes.optional(),
     crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),

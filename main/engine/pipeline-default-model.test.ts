@@ -14,12 +14,16 @@ import { DEFAULT_BUNDLE_DIR } from '../../test-support/paths.ts';
 const S = 64;
 const PX = S * S;
 const hasDefault = existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json'));
-let bundle: LoadedBundle;
+let loaded: LoadedBundle;
+/** The base stage alone: what these tests look at is sampled at 64 px (the cascade has its own test). */
+let bundle: Pick<LoadedBundle, 'manifest' | 'stages'>;
 
 before(async () => {
-  if (hasDefault) bundle = await loadBundle(DEFAULT_BUNDLE_DIR, { provider: 'cpu' });
+  if (!hasDefault) return;
+  loaded = await loadBundle(DEFAULT_BUNDLE_DIR, { provider: 'cpu' });
+  bundle = { manifest: loaded.manifest, stages: { base: loaded.stages.base } };
 });
-after(async () => bundle?.release());
+after(async () => loaded?.release());
 
 /** A sky-like scene: blue to pale, left to right a little warmer; a large rectangular hole. */
 function scene(): { image: Float32Array; mask: Float32Array } {

@@ -122,7 +122,7 @@ test('with the upsampler: reproduces the reference upsampler loop (linear fast27
   const times: number[] = [];
   const r = await inpaint(bundle, {
     ...referenceRequest('ddim'),
-    upsampler: { image: f32(upRef, 'source'), mask: f32(upRef, 'inpaint_mask') },
+    upsampler: [{ size: bundle.stages.upsampler!.stage.imageSize, image: f32(upRef, 'source'), mask: f32(upRef, 'inpaint_mask') }],
   }, { noise: referenceNoise, onProgress: (p) => { progress.push(p); times.push(performance.now()); } });
   // The upsampler's low_res is the quantised base result, exactly as the reference's.
   assert.equal(maxAbsDiff(quantize8Bit(r.baseImage), f32(upRef, 'low_res')), 0);
@@ -145,7 +145,7 @@ test('same seed gives identical bytes; another seed gives another image (both st
   const quick = { manifest: { ...bundle.manifest, defaults: { ...bundle.manifest.defaults, upsamplerRespacing: '2' } }, stages: bundle.stages };
   const request = (seed: number): InpaintRequest => ({
     ...smallRequest({ sampler: 'ddpm', steps: 2, seed }),
-    upsampler: { image: f32(upRef, 'source'), mask: f32(upRef, 'inpaint_mask') },
+    upsampler: [{ size: bundle.stages.upsampler!.stage.imageSize, image: f32(upRef, 'source'), mask: f32(upRef, 'inpaint_mask') }],
   });
   const a = await inpaint(quick, request(7));
   const b = await inpaint(quick, request(7));

@@ -1,10 +1,11 @@
 /**
- * GLIDE inpainting at model resolution: the base stage, then the upsampler when the bundle has one.
+ * GLIDE inpainting at model resolution: the base stage, then the upsampler when the bundle has one, once
+ * per pass of the upsample plan (upsample-plan.ts), each pass upsampling the one before.
  * Crops, resizing and blending into the photo happen elsewhere; this takes and returns model-sized
  * float images in [-1, 1].
  *
  * Randomness: the base stage's starting noise, its step noise (DDPM, or DDIM with eta > 0), then
- * the upsampler's, drawn in that order from one stream seeded by `seed`, so the same seed, prompt,
+ * the upsampler's (pass by pass), drawn in that order from one stream seeded by `seed`, so the same seed, prompt,
  * settings and bundle give the same bytes. `options.noise` replaces that stream (to reproduce
  * reference runs whose noise is given).
  */
@@ -17,6 +18,23 @@ import { type SamplerName, type StageProgress, runStage } from './stage-runner.t
 
 export type { SamplerName, StageProgress };
 
+/** A step of either stage, counted also over the whole edit (every stage and pass) for progress bars. */
+export interface InpaintProgress extends StageProgress {
+  /** 0-based upsampler pass (0 for the base stage). */
+  pass: number;
+  overallStep: number;
+  overallTotal: number;
+}
+
+/** The crop at one upsampler pass's output size. */
+export interface UpsamplerPass {
+  size: number;
+  /** [1, 3, size, size] in [-1, 1] */
+  image: Float32Array;
+  /** [1, 1, size, size]: 1 keep, 0 generate. */
+  mask: Float32Array;
+}
+
 /** GLIDE's notebook values, used if a bundle with an upsampler leaves them out. */
 const UPSAMPLER_RESPACING = 'fast27';
 const UPSAMPLER_TEMPERATURE = 0.997;
@@ -26,8 +44,10 @@ export interface InpaintRequest {
   image: Float32Array;
   /** [1, 1, S, S]: 1 keep, 0 generate. */
   mask: Float32Array;
-  /** The same crop and mask at the upsampler's size; required when the bundle has an upsampler. */
-  upsampler?: { image: Float32Array; mask: Float32Array };
+  /** The same crop and mask at each upsampler pass's size, in order; required when the bundle has an upsampler. */
+  upsampler?: UpsamplerPass[];
+  /** The upsampler's respacing (every pass); the bundle's default when absent. */
+  upsamplerRespacing?: string;
   prompt: string;
   /** Classifier-free guidance of the base stage; 1 runs without the empty prompt. */
   guidanceScale: number;
@@ -45,11 +65,13 @@ export interface InpaintRequest {
   /** Match the hole's tone to its border at every base-stage step (seam-tone.ts); the bundle's default when absent. */
   seamTone?: boolean | SeamToneOptions;
   seed: number;
+  /** Pull the hole toward its surroundings on the base stage (fill-guide.ts); default: when the prompt is empty. */
+  fill?: boolean;
 }
 
 export interface InpaintOptions {
   signal?: AbortSignal;
-  onProgress?: (progress: StageProgress) => void;
+  onProgress?: (progress: InpaintProgress) => void;
   /** Include each step's x0 prediction in progress events. */
   preview?: boolean;
   /** Replaces the noise seeded by request.seed. */
@@ -57,7 +79,7 @@ export interface InpaintOptions {
 }
 
 export interface InpaintResult {
-  /** [1, 3, size, size] in [-1, 1]: the upsampler's output when there is one. */
+  /** [1, 3, size, size] in [-1, 1]: the last upsampler pass's output when there is one. */
   image: Float32Array;
   size: number;
   /** The base stage's output, [1, 3, S, S]. */
@@ -88,14 +110,24 @@ export async function inpaint(
   if (!Number.isInteger(steps) || steps < 1 || steps > base.stage.diffusionSteps) {
     throw new RangeError(`steps must be an integer in 1..${base.stage.diffusionSteps}, got ${steps}`);
   }
-  if (upsampler && !request.upsampler) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
+  const passes = upsampler ? (request.upsampler ?? []) : [];
+  if (upsampler && !passes.length) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
   const baseSchedule = createSchedule(base.stage.noiseSchedule, request.respacing ?? String(steps), base.stage.diffusionSteps);
   if (baseSchedule.numSteps !== steps) throw new RangeError(`respacing ${request.respacing} does not give ${steps} steps`);
+  const upSchedule = upsampler
+    ? createSchedule(upsampler.stage.noiseSchedule, request.upsamplerRespacing ?? defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps)
+    : null;
   const noise = options.noise ?? new SeededNoise(request.seed);
-  const common = { noise, signal: options.signal, onProgress: options.onProgress, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
+  const overallTotal = steps + passes.length * (upSchedule?.numSteps ?? 0);
+  const progressFor = (pass: number) => {
+    const before = pass === 0 ? 0 : steps + (pass - 1) * upSchedule!.numSteps;
+    return (p: StageProgress) => options.onProgress?.({ ...p, pass, overallStep: before + p.step, overallTotal });
+  };
+  const common = { noise, signal: options.signal, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
 
-  const baseImage = await runStage({
+  let image = await runStage({
     ...common,
+    onProgress: progressFor(0),
     graphs: base,
     prompt: request.prompt,
     guidanceScale: request.guidanceScale,
@@ -103,21 +135,29 @@ export async function inpaint(
     image: request.image,
     mask: request.mask,
     seamTone: request.seamTone ?? defaults.seamTone ?? false,
+    // An empty prompt is Fill: continue the surroundings, draw nothing new (fill-guide.ts).
+    fill: request.fill ?? request.prompt.trim() === '',
     startNoiseScale: 1,
   });
-  if (!upsampler) return { image: baseImage, size: base.stage.imageSize, baseImage };
-
-  if (options.signal?.aborted) throw new CancelledError();
-  const image = await runStage({
-    ...common,
-    graphs: upsampler,
-    prompt: request.prompt,
-    guidanceScale: 1, // the upsampler runs on the prompt alone
-    schedule: createSchedule(upsampler.stage.noiseSchedule, defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps),
-    image: request.upsampler!.image,
-    mask: request.upsampler!.mask,
-    lowRes: quantize8Bit(baseImage),
-    startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
-  });
-  return { image, size: upsampler.stage.imageSize, baseImage };
+  const baseImage = image;
+  let size = base.stage.imageSize;
+  for (const [i, pass] of passes.entries()) {
+    if (options.signal?.aborted) throw new CancelledError();
+    image = await runStage({
+      ...common,
+      onProgress: progressFor(i + 1),
+      graphs: upsampler!,
+      prompt: request.prompt,
+      guidanceScale: 1, // the upsampler runs on the prompt alone
+      schedule: upSchedule!,
+      image: pass.image,
+      mask: pass.mask,
+      size: pass.size,
+      lowRes: quantize8Bit(image),
+      lowResSize: size,
+      startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
+    });
+    size = pass.size;
+  }
+  return { image, size, baseImage };
 }

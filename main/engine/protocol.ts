@@ -42,12 +42,20 @@ export type SamplerName = z.infer<typeof SamplerName>;
 export const ImageFormat = z.enum(['jpeg', 'png', 'webp']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
+/**
+ * How large a resizable upsampler may generate (upsample-plan.ts): "standard" up to 512 px, "high" up to
+ * 1024 px, each never beyond the crop's own resolution. Bundles with a fixed-size upsampler ignore it.
+ */
+export const Detail = z.enum(['standard', 'high']);
+export type Detail = z.infer<typeof Detail>;
+
 /** What an edit asks for. Absent guidance, steps or sampler: the bundle's defaults, resolved by the engine alone (run-edit.ts) and reported in the result. */
 export const EditSettings = z.object({
   prompt: z.string().max(100_000),
   guidanceScale: z.number().min(0).max(50).optional(), // bundle default when absent
   steps: z.number().int().min(1).max(1000).optional(), // base-stage steps; bundle default when absent
   sampler: SamplerName.optional(),
+  detail: Detail.optional(), // bundle default when absent
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   candidates: z.number().int().min(1).max(8).default(1),
   preview: z.boolean().default(true),
@@ -55,7 +63,13 @@ export const EditSettings = z.object({
 export type EditSettings = z.infer<typeof EditSettings>;
 
 /** The settings an edit ran with, the bundle's defaults filled in: what a recipe records. */
-export const ResolvedSettings = z.object({ guidanceScale: z.number(), steps: z.number().int(), sampler: SamplerName });
+export const ResolvedSettings = z.object({
+  guidanceScale: z.number(),
+  steps: z.number().int(),
+  sampler: SamplerName,
+  /** Only for bundles whose upsampler is resizable. */
+  detail: Detail.optional(),
+});
 export type ResolvedSettings = z.infer<typeof ResolvedSettings>;
 
 export const EditRequest = z.object({
@@ -133,8 +147,11 @@ export const EngineEvent = z.discriminatedUnion('type', [
     id: z.string(),
     candidate: z.number().int(),
     stage: z.enum(['base', 'upsampler']),
-    step: z.number().int(), // 1-based, within the stage
+    step: z.number().int(), // 1-based, within the stage (and its pass, for an upsampler run more than once)
     totalSteps: z.number().int(),
+    /** 1-based over the whole candidate, every stage and pass counted: what a progress bar shows. */
+    overallStep: z.number().int().positive().optional(),
+    overallTotal: z.number().int().positive().optional(),
     /** Small PNG of the predicted result inside the crop, when previews are on. */
     preview: z.instanceof(Uint8Array).optional(),
     crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),

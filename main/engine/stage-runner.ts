@@ -5,11 +5,12 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { StageGraphs } from './bundle/load.ts';
-import type { StageName } from './bundle/schema.ts';
+import type { Stage, StageName } from './bundle/schema.ts';
 import { CancelledError, ModelFailureError } from './errors.ts';
 import type { SamplerName } from './protocol.ts';
 import type { NoiseSource } from './rng.ts';
 import { type Dims4, type Schedule, type SolverHistory, type StepResult, classifierFreeGuidance, ddimStep, dpmSolverStep, pSample, samplingIndices } from './sampler.ts';
+import { FillGuide } from './fill-guide.ts';
 import { type SeamToneOptions, SeamToneMatcher } from './seam-tone.ts';
 import { tokenizeBatch } from './tokenizer.ts';
 
@@ -20,6 +21,8 @@ export interface StageProgress {
   /** 1-based, within the stage. */
   step: number;
   totalSteps: number;
+  /** The side this stage (pass) generates at. */
+  size: number;
   /** This step's x0 prediction, [1, 3, S, S] in [-1, 1]; only when previews were asked for. */
   predXstart?: Float32Array;
 }
@@ -39,6 +42,12 @@ export interface StageRun {
   mask: Float32Array;
   /** The upsampler's low-resolution input [1, 3, L, L]. */
   lowRes?: Float32Array;
+  /** The side to generate at: the stage's imageSize unless the stage is resizable (upsample-plan.ts). */
+  size?: number;
+  /** L, the low-resolution input's side: the stage's lowResSize unless the stage is resizable. */
+  lowResSize?: number;
+  /** Fill: pull the hole's x0 toward the surroundings over the first steps (fill-guide.ts). */
+  fill?: boolean;
   /** Match the hole's tone to its border on every x0 prediction (seam-tone.ts). */
   seamTone?: boolean | SeamToneOptions;
   /** Multiplies the starting noise (the upsampler's temperature). */
@@ -76,16 +85,29 @@ async function runGraph(session: ort.InferenceSession, feeds: Feeds, what: strin
   }
 }
 
+/** The sizes a stage runs at for a requested output and low-res side; throws where its graphs cannot. */
+export function stageRunsAt(stage: Pick<Stage, 'imageSize' | 'lowResSize' | 'resizable'>, size?: number, lowResSize?: number): { size: number; low?: number } {
+  const r = stage.resizable;
+  const s = size ?? stage.imageSize;
+  const low = stage.lowResSize === undefined ? undefined : (lowResSize ?? stage.lowResSize);
+  if (!r) {
+    if (s !== stage.imageSize || low !== stage.lowResSize) throw new RangeError(`this stage runs only at ${stage.imageSize} px`);
+    return { size: s, low };
+  }
+  if (s % r.multiple || s > r.maxSize) throw new RangeError(`the upsampler runs at multiples of ${r.multiple} up to ${r.maxSize} px, not ${s}`);
+  if (low !== undefined && (low > s || low * r.maxFactor < s)) throw new RangeError(`the upsampler enlarges ${low} px by at most ${r.maxFactor}x, not to ${s}`);
+  return { size: s, low };
+}
+
 /** Runs the stage; returns its sample [1, 3, S, S] in [-1, 1]. */
 export async function runStage(run: StageRun): Promise<Float32Array> {
   const { graphs, schedule, noise, signal } = run;
   const stage = graphs.name;
-  const size = graphs.stage.imageSize;
+  const { size, low } = stageRunsAt(graphs.stage, run.size, run.lowResSize);
   const pixels = size * size;
   const n = 3 * pixels;
   if (run.image.length !== n) throw new RangeError(`${stage}: image has ${run.image.length} values, expected [1, 3, ${size}, ${size}]`);
   if (run.mask.length !== pixels) throw new RangeError(`${stage}: mask has ${run.mask.length} values, expected [1, 1, ${size}, ${size}]`);
-  const low = graphs.stage.lowResSize;
   if ((low !== undefined) !== (run.lowRes !== undefined)) throw new RangeError(`${stage}: low_res must be given exactly when the stage has lowResSize`);
   if (low !== undefined && run.lowRes!.length !== 3 * low * low) throw new RangeError(`${stage}: low_res has ${run.lowRes!.length} values, expected [1, 3, ${low}, ${low}]`);
   checkAborted(signal);
@@ -121,7 +143,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   const outShape: Dims4 = [batch, 6, size, size];
   const indices = samplingIndices(schedule);
   const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? undefined : run.seamTone) : null;
-  const adjustXstart = tone?.active ? (x0: Float64Array) => tone.apply(x0) : undefined;
+  const fill = run.fill ? new FillGuide(known, run.mask, shape, indices.length) : null;
   let history: SolverHistory | null = null; // DPM-Solver's previous x0
   for (let k = 0; k < indices.length; k++) {
     checkAborted(signal);
@@ -139,6 +161,9 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
     const raw = out.data as Float32Array;
     checkFinite(raw, `at step ${k + 1} of the ${stage} stage`);
     const modelOutput = guided ? classifierFreeGuidance(raw, outShape, run.guidanceScale) : raw;
+    const adjustXstart = fill?.active || tone?.active
+      ? (x0: Float64Array) => { fill?.apply(x0, k); if (tone?.active) tone.apply(x0); }
+      : undefined;
     const input = { x, modelOutput, shape, knownRegion: { image: known, mask: run.mask }, adjustXstart };
     const stepNoise = () => noise.next({ stage, kind: 'step', step: k }, n);
     const step: StepResult<Float32Array> = run.sampler === 'ddpm'
@@ -148,7 +173,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
         : ddimStep(schedule, index, input, run.eta, run.eta > 0 ? stepNoise() : null);
     history = { index, predXstart: step.predXstart };
     x = step.sample;
-    run.onProgress?.({ stage, step: k + 1, totalSteps: indices.length, predXstart: run.preview ? step.predXstart : undefined });
+    run.onProgress?.({ stage, step: k + 1, totalSteps: indices.length, size, predXstart: run.preview ? step.predXstart : undefined });
   }
   return x;
 }

@@ -60,6 +60,8 @@ export class EditRunner {
             stage: p.stage,
             step: p.step,
             totalSteps: p.totalSteps,
+            overallStep: p.overallStep,
+            overallTotal: p.overallTotal,
             preview: p.preview,
             crop: p.crop,
           },

@@ -5,7 +5,8 @@
 - denoiser: x_t, timesteps int64 [N], xf_proj, xf_out, inpaint_image, inpaint_mask[, low_res]
   -> out [N, 6, H, W]: predicted noise, then the learned variance value (run once per step)
 
-Batch is dynamic, everything else fixed. Attention is plain MatMul (no Einsum: slow on ORT's CPU), and
+Batch is dynamic; the spatial size too with `resizable` (a fully convolutional upsampler that runs at
+the crop's resolution), else fixed. Attention is plain MatMul (no Einsum: slow on ORT's CPU), and
 GroupNorm leaves torch as InstanceNormalization on a [N, 32, -1] view, which ORT runs as one kernel.
 """
 from __future__ import annotations
@@ -72,8 +73,17 @@ def example_inputs(model: GlideInpaint, batch: int = 2) -> Dict[str, torch.Tenso
     return inputs
 
 
-def _export(module: nn.Module, args: tuple, path: Path, inputs: List[str], outputs: List[str]) -> None:
+SPATIAL = {"x_t": ("height", "width"), "inpaint_image": ("height", "width"), "inpaint_mask": ("height", "width"),
+           "out": ("height", "width"), "low_res": ("low_height", "low_width")}
+
+
+def _export(module: nn.Module, args: tuple, path: Path, inputs: List[str], outputs: List[str],
+            resizable: bool = False) -> None:
     dynamic = {name: {0: "batch"} for name in inputs + outputs}
+    if resizable:
+        for name, (h, w) in SPATIAL.items():
+            if name in dynamic:
+                dynamic[name].update({2: h, 3: w})
     with torch.no_grad():
         torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs,
                           dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
@@ -85,20 +95,20 @@ def export_text_encoder(model: GlideInpaint, path: Path) -> None:
     _export(_TextEncoder(model.eval()), (ex["tokens"], ex["token_mask"]), path, TEXT_INPUTS, TEXT_OUTPUTS)
 
 
-def export_denoiser(model: GlideInpaint, path: Path) -> None:
+def export_denoiser(model: GlideInpaint, path: Path, resizable: bool = False) -> None:
     ex = example_inputs(model)
     names = denoiser_inputs(model)
-    _export(_Denoiser(model.eval()), tuple(ex[n] for n in names), path, names, DENOISER_OUTPUTS)
+    _export(_Denoiser(model.eval()), tuple(ex[n] for n in names), path, names, DENOISER_OUTPUTS, resizable)
 
 
-def export_stage(model: GlideInpaint, out_dir: Path, stage: str) -> Dict[str, str]:
+def export_stage(model: GlideInpaint, out_dir: Path, stage: str, resizable: bool = False) -> Dict[str, str]:
     """Writes `<stage>.text.onnx` and `<stage>.denoiser.onnx`; returns their file names and timings."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {"textEncoder": f"{stage}.text.onnx", "denoiser": f"{stage}.denoiser.onnx"}
     t0 = time.time()
     export_text_encoder(model, out_dir / files["textEncoder"])
     t1 = time.time()
-    export_denoiser(model, out_dir / files["denoiser"])
+    export_denoiser(model, out_dir / files["denoiser"], resizable)
     t2 = time.time()
     print(f"exported {stage}: text encoder {t1 - t0:.1f} s "
           f"({(out_dir / files['textEncoder']).stat().st_size / 1e6:.1f} MB), "

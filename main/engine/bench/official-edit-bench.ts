@@ -55,7 +55,7 @@ export const officialEditBench: Bench = {
       last = t0;
       await inpaint(bundle, {
         ...base,
-        upsampler: inputs(up.imageSize),
+        upsampler: [{ size: up.imageSize, ...inputs(up.imageSize) }],
         prompt: 'a red circle',
         guidanceScale: defaults.guidanceScale,
         steps: baseSteps,

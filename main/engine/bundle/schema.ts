@@ -3,7 +3,7 @@
  * Written by models/glide/bundle.py, documented in models/README.md, validated here by the engine.
  */
 import { z } from 'zod';
-import { SamplerName } from '../protocol.ts';
+import { Detail, SamplerName } from '../protocol.ts';
 
 const fileName = z
   .string()
@@ -19,6 +19,16 @@ export const StageSchema = z.object({
   imageSize: z.number().int().positive(),
   /** Present on the upsampler: the size of the image it upsamples. */
   lowResSize: z.number().int().positive().optional(),
+  /**
+   * A fully convolutional upsampler: its graphs take any square side that is a multiple of `multiple` up to
+   * `maxSize` (imageSize is the size it trained at), and a low-res input up to `maxFactor` times smaller.
+   * The engine then upsamples at the crop's own resolution (upsample-plan.ts).
+   */
+  resizable: z.object({
+    multiple: z.number().int().positive(),
+    maxSize: z.number().int().positive().max(8192),
+    maxFactor: z.number().min(1).max(16),
+  }).optional(),
   textCtx: z.number().int().positive(),
   xfWidth: z.number().int().positive(),
   embDim: z.number().int().positive(),
@@ -48,6 +58,8 @@ export const BundleSchema = z
       baseRespacing: respacing,
       upsamplerRespacing: upsamplerRespacing.optional(),
       upsamplerTemperature: z.number().positive().max(2).optional(),
+      /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
+      detail: Detail.optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
     license: z.object({ name: z.string().min(1), text: z.string() }),
@@ -61,6 +73,7 @@ export const BundleSchema = z
       }
     }
     const up = b.stages.upsampler;
+    if (b.stages.base.resizable) ctx.addIssue({ code: 'custom', path: ['stages', 'base', 'resizable'], message: 'only an upsampler may be resizable' });
     if (up && up.lowResSize !== b.stages.base.imageSize) {
       ctx.addIssue({ code: 'custom', path: ['stages', 'upsampler', 'lowResSize'], message: `must equal the base stage's imageSize (${b.stages.base.imageSize})` });
     }

@@ -48,7 +48,8 @@ export interface EditCrop {
 export async function prepareEditCrop(
   source: ImageSource,
   maskPng: Uint8Array,
-  sizes: readonly number[],
+  /** Model sizes to prepare, or a function of the crop plan giving them (an upsampler working at the crop's resolution). */
+  sizes: readonly number[] | ((plan: CropPlan) => readonly number[]),
   options: EditCropOptions = {},
   placement: MaskPlacement = {},
 ): Promise<EditCrop> {
@@ -59,7 +60,7 @@ export async function prepareEditCrop(
   const coverage = cropCoverage(fullMask, plan.box);
   const original = await readCurrentPixels(source, image, plan.box);
   const inputs: ModelInput[] = [];
-  for (const size of sizes) {
+  for (const size of typeof sizes === 'function' ? sizes(plan) : sizes) {
     inputs.push({
       size,
       image: await cropToModelImage(original, plan, size),

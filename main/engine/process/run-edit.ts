@@ -8,9 +8,10 @@ import type { LoadedBundle } from '../bundle/load.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
-import { inpaint, type StageProgress } from '../pipeline.ts';
+import { type InpaintProgress, inpaint } from '../pipeline.ts';
 import type { Candidate, ResolvedSettings } from '../protocol.ts';
 import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
+import { upsamplerSizes } from '../upsample-plan.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
 
 export async function runEdit(
@@ -21,7 +22,8 @@ export async function runEdit(
 ): Promise<{ candidates: Candidate[]; settings: ResolvedSettings; inferenceMs: number }> {
   const { manifest, stages } = bundle;
   const { settings } = req;
-  const sizes = [stages.base.stage.imageSize, ...(stages.upsampler ? [stages.upsampler.stage.imageSize] : [])];
+  const baseSize = stages.base.stage.imageSize;
+  const up = stages.upsampler?.stage;
   const T = stages.base.stage.diffusionSteps;
   if (settings.steps !== undefined && settings.steps > T) {
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
@@ -32,9 +34,12 @@ export async function runEdit(
     guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
     steps,
     sampler: settings.sampler ?? manifest.defaults.sampler,
+    ...(up?.resizable ? { detail: settings.detail ?? manifest.defaults.detail ?? 'standard' } : {}),
   };
-  const crop = await prepareEditCrop(req.source, req.mask, sizes, {}, { origin: req.maskOrigin, soft: req.softMask });
-  const [baseInput, upInput] = crop.inputs;
+  // The upsampler's passes follow the crop's side in photo pixels (upsample-plan.ts).
+  const sizesFor = (cropSide: number) => [baseSize, ...(up ? upsamplerSizes(up, baseSize, cropSide, resolved.detail ?? 'standard') : [])];
+  const crop = await prepareEditCrop(req.source, req.mask, (plan) => sizesFor(plan.square.width), {}, { origin: req.maskOrigin, soft: req.softMask });
+  const [baseInput, ...upInputs] = crop.inputs;
   const square = crop.plan.square;
 
   const candidates: Candidate[] = [];
@@ -45,11 +50,10 @@ export async function runEdit(
     const seed = settings.seed + candidate;
     // Previews encode off the sampling thread; chained so events leave in step order.
     let previews: Promise<void> = Promise.resolve();
-    const progress = (p: StageProgress) => {
-      const event: EditProgress = { candidate, stage: p.stage, step: p.step, totalSteps: p.totalSteps, crop: square };
+    const progress = (p: InpaintProgress) => {
+      const event: EditProgress = { candidate, stage: p.stage, step: p.step, totalSteps: p.totalSteps, overallStep: p.overallStep, overallTotal: p.overallTotal, crop: square };
       const x0 = p.predXstart;
-      const size = p.stage === 'upsampler' ? stages.upsampler!.stage.imageSize : stages.base.stage.imageSize;
-      previews = previews.then(async () => onProgress(x0 ? { ...event, preview: new Uint8Array(await previewPng(x0, size)) } : event));
+      previews = previews.then(async () => onProgress(x0 ? { ...event, preview: new Uint8Array(await previewPng(x0, p.size)) } : event));
     };
     const sampleStart = performance.now();
     const result = await inpaint(
@@ -57,7 +61,7 @@ export async function runEdit(
       {
         image: baseInput.image,
         mask: baseInput.keep,
-        upsampler: upInput ? { image: upInput.image, mask: upInput.keep } : undefined,
+        upsampler: up ? upInputs.map((u) => ({ size: u.size, image: u.image, mask: u.keep })) : undefined,
         prompt: settings.prompt,
         guidanceScale: resolved.guidanceScale,
         steps,

@@ -1,0 +1,36 @@
+/**
+ * At what sizes the upsampler runs for one edit. A fixed-size upsampler (OpenAI's, 256 px) runs once at
+ * its size. A resizable one (the default model's: fully convolutional) generates at the crop's own
+ * resolution, so a hole is as sharp as the photo around it: the output side is the crop's side rounded up
+ * to what the graph takes, capped by the Detail setting; where one pass would enlarge by more than
+ * PASS_FACTOR it runs again on its own output (64 -> 256 -> 1024), as GLIDE's cascade does between stages.
+ */
+import type { Stage } from './bundle/schema.ts';
+import type { Detail } from './protocol.ts';
+
+/** The largest output side per Detail setting (the default chosen by time: bench:engine). */
+export const DETAIL_MAX_SIZE: Record<Detail, number> = { standard: 512, high: 1024 };
+
+/** The most one pass enlarges: the factors the default upsampler trained on go to 8, its best detail is at 2-4. */
+export const PASS_FACTOR = 4;
+
+const roundUp = (v: number, multiple: number) => Math.ceil(v / multiple) * multiple;
+
+/**
+ * The output side of each upsampler pass, in order, for a crop whose square is `cropSide` photo pixels.
+ * `baseSize` is the base stage's output side.
+ */
+export function upsamplerSizes(stage: Pick<Stage, 'imageSize' | 'resizable'>, baseSize: number, cropSide: number, detail: Detail): number[] {
+  const r = stage.resizable;
+  if (!r) return [stage.imageSize];
+  const factor = Math.min(PASS_FACTOR, r.maxFactor);
+  const cap = Math.min(DETAIL_MAX_SIZE[detail], r.maxSize - (r.maxSize % r.multiple));
+  const smallest = roundUp(Math.min(2 * baseSize, cap), r.multiple);
+  const sizes = [Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap))];
+  while (sizes[0] > baseSize * factor) {
+    const below = roundUp(Math.ceil(sizes[0] / factor), r.multiple);
+    if (below >= sizes[0]) break;
+    sizes.unshift(below);
+  }
+  return sizes;
+}

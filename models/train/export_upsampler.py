@@ -1,0 +1,88 @@
+"""Adds the trained upsampler (EMA weights) to a bundle's base stage: the default model's GLIDE cascade.
+
+    /usr/bin/python3 -m models.train.export_upsampler .work/upsampler-run [--bundle models/default] [--out DIR]
+
+The base stage's graphs and manifest entry are copied unchanged from --bundle; the upsampler's denoiser
+is exported with symbolic spatial axes (resizable), so the engine runs it at the crop's own resolution.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import torch
+
+from models.glide.bundle import stage_entry, write_bundle
+from models.glide.export_onnx import export_stage, store_weights_as_fp16
+from models.glide.model import create_model
+from models.train import backgrounds, upsampler_data
+from models.train.export_default import trained_log
+from models.train.train_upsampler import SIZE_MULTIPLE
+
+REPO = Path(__file__).resolve().parents[2]
+
+# The nominal sizes (the fixed-size path and bundle info): 64 -> 256, GLIDE's. The engine's upsample plan
+# (main/engine/upsample-plan.ts) picks the real ones from the crop within `resizable`.
+NOMINAL_SIZE, NOMINAL_LOW = 256, 64
+RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsampler_data.SCALE_FACTORS)}
+UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "ddim10", "upsamplerTemperature": 1.0, "detail": "standard"}
+
+LICENSE_ADDITION = (" The upsampler also trained on photographs of Debian's lomiri-wallpapers-16.04/-20.04 "
+                    "(CC BY 4.0 / CC BY-SA 4.0 per photograph).")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("run", type=Path)
+    p.add_argument("--bundle", type=Path, default=REPO / "models" / "default", help="bundle whose base stage to keep")
+    p.add_argument("--out", type=Path, help="default: --bundle, replaced")
+    p.add_argument("--defaults", type=json.loads, default={}, help="JSON overriding the upsampler defaults")
+    args = p.parse_args()
+    out = args.out or args.bundle
+
+    manifest = json.loads((args.bundle / "bundle.json").read_text())
+    state = torch.load(args.run / "checkpoint.pt")  # our own training checkpoint
+    model = create_model(state["options"]).eval()
+    model.load_state_dict(state["ema"])
+    tmp = out.with_name(out.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    base = manifest["stages"]["base"]
+    for g in base["graphs"].values():
+        shutil.copy2(args.bundle / g, tmp / g)
+    graphs = export_stage(model, tmp, "upsampler", resizable=True)
+    for g in graphs.values():
+        store_weights_as_fp16(tmp / g)
+    entry = {**stage_entry(model, graphs), "imageSize": NOMINAL_SIZE, "lowResSize": NOMINAL_LOW, "resizable": RESIZABLE}
+    log = trained_log(args.run / "log.jsonl", state["step"])
+    provenance = dict(manifest.get("provenance", {}))
+    provenance["upsampler"] = {
+        "source": "trained by models/train/train_upsampler.py on models/train/upsampler_data.py",
+        "data": {"patch": upsampler_data.PATCH, "scaleFactors": list(upsampler_data.SCALE_FACTORS),
+                 "sceneShare": upsampler_data.P_SCENE, "wholeHoleShare": upsampler_data.P_ALL_HOLE,
+                 "photographs": [f for f, s in backgrounds.LOMIRI_PHOTOS if s == "train"]
+                 + ["the base model's training photographs"]},
+        "training": {"steps": state["step"], "batch": int(state["args"]["batch"]),
+                     "minutes": round(state["elapsed"] / 60, 1), "finalMse": log[-1]["mse"] if log else None,
+                     "machine": "1 CPU core, PyTorch 1.13", "seed": int(state["args"]["seed"])},
+    }
+    license_ = dict(manifest["license"])
+    if LICENSE_ADDITION not in license_["text"]:
+        license_["text"] += LICENSE_ADDITION
+    provenance.pop("createdAt", None)
+    write_bundle(tmp, name=manifest["name"], description=manifest["description"],
+                 stages={"base": base, "upsampler": entry},
+                 defaults={**manifest["defaults"], **UPSAMPLER_DEFAULTS, **args.defaults},
+                 license_=license_, provenance=provenance)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    size = sum(f.stat().st_size for f in out.iterdir())
+    print(f"bundle written to {out}: {size / 1e6:.1f} MB (upsampler at step {state['step']})")
+
+
+if __name__ == "__main__":
+    main()
