@@ -25,16 +25,18 @@ const BENCHES: Bench[] = [
 ];
 
 async function main() {
-  const hasDefault = existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json'));
+  // GLIDE_BENCH_BUNDLE times another bundle as if it were the default (a candidate export in .work/).
+  const chosen = process.env.GLIDE_BENCH_BUNDLE;
+  const hasDefault = chosen !== undefined || existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json'));
   const ctx: BenchContext = {
-    bundleDir: hasDefault ? DEFAULT_BUNDLE_DIR : tinyBundleDir(),
+    bundleDir: chosen ?? (hasDefault ? DEFAULT_BUNDLE_DIR : tinyBundleDir()),
     bundleKind: hasDefault ? 'default' : 'tiny',
     figures: new Map(),
   };
   const cpus = os.cpus();
   console.log(`# bench:engine  ${new Date().toISOString()}`);
   console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${os.availableParallelism()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`bundle: ${ctx.bundleKind === 'default' ? 'models/default (the trained default model)' : 'tiny reference bundle (models/default is absent; random weights, timing only)'} at ${ctx.bundleDir}`);
+  console.log(`bundle: ${ctx.bundleKind === 'default' ? (chosen ? 'GLIDE_BENCH_BUNDLE' : 'models/default (the trained default model)') : 'tiny reference bundle (models/default is absent; random weights, timing only)'} at ${ctx.bundleDir}`);
   const only = process.argv[2]?.toLowerCase();
   for (const bench of BENCHES.filter((b) => !only || b.title.toLowerCase().includes(only))) {
     const figures = await bench.run(ctx);

@@ -17,6 +17,8 @@ export function bundleInfo(b: LoadedBundle): BundleInfo {
       guidanceScale: manifest.defaults.guidanceScale,
       steps: spaceTimesteps(base.diffusionSteps, manifest.defaults.baseRespacing).length,
       sampler: manifest.defaults.sampler,
+      // Only a resizable upsampler has a Detail setting (upsample-plan.ts).
+      ...(manifest.stages.upsampler?.resizable ? { detail: manifest.defaults.detail ?? 'standard' } : {}),
     },
     license: manifest.license.name,
   };
