@@ -239,6 +239,7 @@ export const RunPanel = z.object({
   prompt: z.string().max(2000),
   guidanceScale: z.number().min(0).max(50).nullable(),
   steps: Int.min(1).max(1000).nullable(),
+  detail: EditSettings.shape.detail.unwrap().nullable().default(null), // absent in autosaves before Detail existed
   seedMode: z.enum(['random', 'fixed']),
   seed: Int.min(0).max(2 ** 32 - 1),
   candidates: Int.min(1).max(8),

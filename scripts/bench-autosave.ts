@@ -13,7 +13,7 @@ import { hostFixture, maskPng } from '../main/host/testing/host-fixture.ts';
 
 const WIDTH = 6000;
 const HEIGHT = 4000;
-const run: RunPanel = { prompt: 'a wooden boat', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: 2 };
+const run: RunPanel = { prompt: 'a wooden boat', guidanceScale: null, steps: null, detail: null, seedMode: 'random', seed: 0, candidates: 2 };
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-autosave-'));

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { EditorState, HostError, RunPanel } from '../contract.ts';
 import { hostFixture, maskPng, photoPng } from './testing/host-fixture.ts';
 
-const run: RunPanel = { prompt: 'a red boat', guidanceScale: 4, steps: null, seedMode: 'fixed', seed: 7, candidates: 2 };
+const run: RunPanel = { prompt: 'a red boat', guidanceScale: 4, steps: null, detail: 'high', seedMode: 'fixed', seed: 7, candidates: 2 };
 
 async function documentWithWork() {
   const f = await hostFixture();

@@ -139,7 +139,7 @@ export class AutosaveService {
       savedAt: new Date().toISOString(),
       dirty: input.dirty,
       state: input.state,
-      run: input.run,
+      run: { ...input.run, detail: input.run.detail ?? null },
       edits,
       candidates,
       staging: input.staging && candidates.length === input.staging.candidateIds.length ? input.staging : null,

@@ -36,7 +36,7 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
     const clickedAt = performance.now();
     if (s.staging) await discardStaged();
     store.update({
-      running: { runId, candidate: 0, candidates: settings.candidates, stage: 'base', step: 0, totalSteps: 0, previewUrl: null, crop: null, startedAt: Date.now(), cancelling: false },
+      running: { runId, candidate: 0, candidates: settings.candidates, stage: 'base', step: 0, totalSteps: 0, overallStep: 0, overallTotal: 0, previewUrl: null, crop: null, startedAt: Date.now(), cancelling: false },
       busy: 'preparing-mask',
     });
     try {
@@ -83,6 +83,7 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
       prompt: s.run.prompt.trim(),
       guidanceScale: s.run.guidanceScale ?? undefined,
       steps: s.run.steps ?? undefined,
+      detail: s.run.detail ?? undefined,
       seed: seedOverride ?? (s.run.seedMode === 'fixed' ? s.run.seed : null),
       candidates: s.run.candidates,
     });
@@ -117,7 +118,8 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
         previewUrl = URL.createObjectURL(new Blob([p.preview as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
       }
       const { candidate, candidates, stage, step, totalSteps } = p;
-      store.update({ running: { ...running, candidate, candidates, stage, step, totalSteps, previewUrl, crop: p.crop ?? running.crop } });
+      const overallStep = p.overallStep ?? 0, overallTotal = p.overallTotal ?? 0;
+      store.update({ running: { ...running, candidate, candidates, stage, step, totalSteps, overallStep, overallTotal, previewUrl, crop: p.crop ?? running.crop } });
     },
   };
 }

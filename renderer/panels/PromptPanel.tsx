@@ -53,6 +53,15 @@ export function PromptPanel() {
             onChange={(e) => actions.setRun({ steps: e.target.value === '' ? null : Math.round(Number(e.target.value)) })}
           />
         </label>
+        {defaults?.detail && (
+          <label title="How large the model generates: Standard up to 512 px, High up to 1024 px (slower), never beyond the photo's own pixels">
+            Detail
+            <select aria-label="Detail" value={run.detail ?? defaults.detail} onChange={(e) => actions.setRun({ detail: e.target.value as 'standard' | 'high' })}>
+              <option value="standard">Standard</option>
+              <option value="high">High</option>
+            </select>
+          </label>
+        )}
         <label>
           Candidates
           <input type="number" min={1} max={8} aria-label="Candidates" value={run.candidates} onChange={(e) => actions.setRun({ candidates: Math.min(8, Math.max(1, Math.round(Number(e.target.value) || 1))) })} />
@@ -96,7 +105,8 @@ function Progress() {
       : running.totalSteps === 0
         ? 'Starting…'
         : `${running.candidates > 1 ? `Candidate ${running.candidate + 1}/${running.candidates} · ` : ''}${running.stage === 'upsampler' ? 'Upsampling · ' : ''}step ${running.step}/${running.totalSteps}`;
-  const fraction = running.totalSteps ? running.step / running.totalSteps : 0;
+  // The whole candidate (base, then each upsampler pass) where the engine counts it; else the stage.
+  const fraction = running.overallTotal ? running.overallStep / running.overallTotal : running.totalSteps ? running.step / running.totalSteps : 0;
   return (
     <div className="progress">
       <progress aria-label="Run progress" max={1} value={fraction} />

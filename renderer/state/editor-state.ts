@@ -32,6 +32,9 @@ export interface RunProgress {
   stage: 'base' | 'upsampler';
   step: number;
   totalSteps: number;
+  /** Over both stages and every upsampler pass of the candidate (0 until the engine reports it). */
+  overallStep: number;
+  overallTotal: number;
   /** Object URL of the latest preview PNG, drawn inside crop. */
   previewUrl: string | null;
   crop: { x: number; y: number; width: number; height: number } | null;
@@ -76,6 +79,8 @@ export interface EditorSnapshot {
     prompt: string;
     guidanceScale: number | null;
     steps: number | null;
+    /** How large the upsampler may generate; null: the model's default. */
+    detail: NonNullable<RunSettings['detail']> | null;
     seedMode: 'random' | 'fixed';
     seed: number;
     candidates: number;
@@ -107,7 +112,7 @@ export const initialSnapshot: EditorSnapshot = {
   maskPreview: null,
   brush: { ...DEFAULT_SETTINGS.brush },
   overlay: { ...DEFAULT_SETTINGS.overlay, visible: true },
-  run: { prompt: '', guidanceScale: null, steps: null, seedMode: 'random', seed: 0, candidates: DEFAULT_SETTINGS.run.candidates },
+  run: { prompt: '', guidanceScale: null, steps: null, detail: null, seedMode: 'random', seed: 0, candidates: DEFAULT_SETTINGS.run.candidates },
   running: null,
   staging: null,
   compare: { holding: false, amount: 1 },
