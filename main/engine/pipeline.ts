@@ -10,6 +10,7 @@
  * reference runs whose noise is given).
  */
 import type { LoadedBundle } from './bundle/load.ts';
+import { enlargeBilinear } from './bilinear.ts';
 import { CancelledError } from './errors.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
 import type { SeamToneOptions } from './seam-tone.ts';
@@ -48,6 +49,8 @@ export interface InpaintRequest {
   upsampler?: UpsamplerPass[];
   /** The upsampler's respacing (every pass); the bundle's default when absent. */
   upsamplerRespacing?: string;
+  /** Start the upsampler below this timestep, from its low-res input (schema.ts); the bundle's default when absent. */
+  upsamplerStart?: number;
   prompt: string;
   /** Classifier-free guidance of the base stage; 1 runs without the empty prompt. */
   guidanceScale: number;
@@ -114,8 +117,10 @@ export async function inpaint(
   if (upsampler && !passes.length) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
   const baseSchedule = createSchedule(base.stage.noiseSchedule, request.respacing ?? String(steps), base.stage.diffusionSteps);
   if (baseSchedule.numSteps !== steps) throw new RangeError(`respacing ${request.respacing} does not give ${steps} steps`);
+  // Below the schedule's end, the upsampler starts from its low-res input enlarged and noised (not from noise).
+  const upStart = request.upsamplerStart ?? defaults.upsamplerStart ?? upsampler?.stage.diffusionSteps;
   const upSchedule = upsampler
-    ? createSchedule(upsampler.stage.noiseSchedule, request.upsamplerRespacing ?? defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps)
+    ? createSchedule(upsampler.stage.noiseSchedule, request.upsamplerRespacing ?? defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps, upStart)
     : null;
   const noise = options.noise ?? new SeededNoise(request.seed);
   const overallTotal = steps + passes.length * (upSchedule?.numSteps ?? 0);
@@ -143,6 +148,7 @@ export async function inpaint(
   let size = base.stage.imageSize;
   for (const [i, pass] of passes.entries()) {
     if (options.signal?.aborted) throw new CancelledError();
+    const lowRes = quantize8Bit(image);
     image = await runStage({
       ...common,
       onProgress: progressFor(i + 1),
@@ -153,8 +159,9 @@ export async function inpaint(
       image: pass.image,
       mask: pass.mask,
       size: pass.size,
-      lowRes: quantize8Bit(image),
+      lowRes,
       lowResSize: size,
+      startImage: upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size) : undefined,
       startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
     });
     size = pass.size;

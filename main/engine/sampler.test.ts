@@ -248,3 +248,12 @@ test('adjustXstart sees each image\'s x0 after the known region and before clipp
   const step = ddimStep(s, 3, { x, modelOutput, shape, knownRegion, adjustXstart: (x0) => x0.fill(0) }, 0);
   assert.ok(step.predXstart.every((v) => v === 0), 'DDIM steps from the adjusted x0');
 });
+
+test('a schedule may start below pure noise: the respacing spreads over [0, below), alphas kept', () => {
+  const full = createSchedule('linear', '1000', 1000);
+  const s = createSchedule('linear', 'ddim5', 1000, 500);
+  assert.deepEqual(Array.from(s.timestepMap), [0, 100, 200, 300, 400]);
+  for (let i = 0; i < 5; i++) assert.ok(Math.abs(s.alphasCumprod[i] - full.alphasCumprod[s.timestepMap[i]]) < 1e-12);
+  assert.throws(() => createSchedule('linear', 'logsnr5', 1000, 500), /whole schedule/);
+  assert.throws(() => createSchedule('linear', 'ddim5', 1000, 0), RangeError);
+});

@@ -247,9 +247,13 @@ export function scheduleFromBetas(betas: Float64Array, timestepMap?: ArrayLike<n
 }
 
 /** A named schedule respaced to `respacing` (e.g. "100", "25", "fast27", "ddim50"). */
-export function createSchedule(name: NoiseScheduleName, respacing: string, numTimesteps = 1000): Schedule {
+export function createSchedule(name: NoiseScheduleName, respacing: string, numTimesteps = 1000, below = numTimesteps): Schedule {
   const base = betasForSchedule(name, numTimesteps);
-  const keep = new Set(spaceTimesteps(numTimesteps, respacing, name));
+  // `below` < numTimesteps: the respacing spreads over timesteps [0, below) only, for sampling that starts
+  // from a partly noised image rather than from pure noise (the upsampler's start, upsample-plan.ts).
+  if (!Number.isInteger(below) || below < 1 || below > numTimesteps) throw new RangeError(`a schedule cannot start below timestep ${below} of ${numTimesteps}`);
+  if (below < numTimesteps && respacing.startsWith('logsnr')) throw new RangeError('logsnr spacing needs the whole schedule');
+  const keep = new Set(spaceTimesteps(below, respacing, name));
   // New betas reproduce the original alphas_cumprod at the kept timesteps.
   const betas: number[] = [];
   const map: number[] = [];

@@ -52,6 +52,11 @@ export interface StageRun {
   seamTone?: boolean | SeamToneOptions;
   /** Multiplies the starting noise (the upsampler's temperature). */
   startNoiseScale: number;
+  /**
+   * [1, 3, S, S]: sampling starts from this image noised to the schedule's first timestep (the low-res
+   * image enlarged, for an upsampler whose schedule starts below pure noise) instead of from noise alone.
+   */
+  startImage?: Float32Array;
   noise: NoiseSource;
   signal?: AbortSignal;
   onProgress?: (progress: StageProgress) => void;
@@ -138,6 +143,12 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   // Scaled in float32, as torch multiplies a float32 tensor by a Python float.
   const scale = Math.fround(run.startNoiseScale);
   let x: Float32Array = noise.next({ stage, kind: 'start' }, n).map((v) => v * scale);
+  if (run.startImage) {
+    const first = schedule.alphasCumprod[schedule.numSteps - 1];
+    const a = Math.sqrt(first), b = Math.sqrt(1 - first);
+    const start = run.startImage;
+    x = x.map((v, i) => a * start[i] + b * v);
+  }
 
   const shape: Dims4 = [1, 3, size, size];
   const outShape: Dims4 = [batch, 6, size, size];

@@ -58,6 +58,11 @@ export const BundleSchema = z
       baseRespacing: respacing,
       upsamplerRespacing: upsamplerRespacing.optional(),
       upsamplerTemperature: z.number().positive().max(2).optional(),
+      /**
+       * The upsampler starts from its low-res input enlarged and noised to a timestep below this one, its
+       * respacing spread over [0, upsamplerStart); absent: from pure noise (GLIDE's).
+       */
+      upsamplerStart: z.number().int().positive().optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
     }),
