@@ -1,6 +1,6 @@
 /**
  * Opening, navigating and painting in the browser, and the messages a person gets when something is
- * wrong: a damaged file, an empty mask, no prompt. Messages must appear in the window.
+ * wrong: a damaged file, an empty mask. Messages must appear in the window. (An empty prompt is a Fill: fill.e2e.ts.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -111,16 +111,13 @@ test('an empty mask gets a clear message and no run', async () => {
   await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
 });
 
-test('a run without a prompt asks for one', async () => {
-  await editor.drag([
-    [200, 150],
-    [240, 160],
-  ]);
+test('an empty prompt is a Fill: the Run button says so, and Run again once there is a prompt', async () => {
   await editor.prompt('   ');
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: /Type a prompt/ }).waitFor();
-  assert.equal(await page.getByLabel('Run progress').count(), 0);
-  await page.getByRole('alert').getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('button', { name: 'Fill', exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Run', exact: true }).count(), 0);
+  await editor.prompt('a red circle');
+  await page.getByRole('button', { name: 'Run', exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Fill', exact: true }).count(), 0);
 });
 
 test('a damaged image file gets a clear message and the open photo stays', async () => {

@@ -50,12 +50,22 @@ export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true,
 export type RunSettings = z.infer<typeof RunSettings>;
 
 /**
+ * What a run does: 'prompt' paints what the prompt says; 'fill' (an empty prompt) removes what is
+ * masked and continues the photo from its surroundings. The Run button says "Fill" for it.
+ */
+export const EditMode = z.enum(['prompt', 'fill']);
+export type EditMode = z.infer<typeof EditMode>;
+export const editModeOf = (prompt: string): EditMode => (prompt.trim() === '' ? 'fill' : 'prompt');
+
+/**
  * Everything needed to replay an accepted edit (the mask is kept beside it by the host). canvas: how
  * far the canvas reached beyond the photo when it ran (absent: the photo itself); the edit's box is in
  * that canvas's pixels.
  */
 export const Recipe = ResolvedSettings.extend({
   prompt: z.string(),
+  /** editModeOf(prompt); absent in recipes written before Fill existed (their prompts were never empty). */
+  mode: EditMode.optional(),
   seed: Int,
   model: z.object({ name: z.string(), sha256: z.string() }),
   createdAt: z.string(),

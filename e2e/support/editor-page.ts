@@ -62,9 +62,9 @@ export class EditorPage {
     }
   }
 
-  /** Clicks Run and returns every progress label seen until the candidates appear. */
-  async runAndWatch(timeoutMs = 300_000): Promise<string[]> {
-    await this.page.getByRole('button', { name: 'Run', exact: true }).click();
+  /** Clicks Run (Fill for an empty prompt) and returns every progress label seen until the candidates appear. */
+  async runAndWatch(timeoutMs = 300_000, button: 'Run' | 'Fill' = 'Run'): Promise<string[]> {
+    await this.page.getByRole('region', { name: 'Prompt' }).getByRole('button', { name: button, exact: true }).click();
     const seen: string[] = [];
     const status = this.page.getByRole('status').filter({ hasText: /step|Starting|Preparing/ });
     const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { HostError, type DocumentInfo } from '../contract.ts';
+import { recipeText } from './recipe-text.ts';
 import { hostFixture, maskPng, photoPng, type HostFixture } from './testing/host-fixture.ts';
 
 let f: HostFixture;
@@ -37,6 +38,16 @@ test('a run forwards progress as events and returns candidate patches with URLs'
   assert.deepEqual(sent.settings, { prompt: 'a red circle', seed: 7, candidates: 2, preview: true });
 });
 
+test('an empty prompt runs as a Fill: the engine gets the empty prompt and the recipe records mode fill', async () => {
+  const mask = await maskPng(96, 64, { x: 50, y: 30, width: 10, height: 10 });
+  const run = await f.host.handlers['edit:run']({ docId: doc.docId, runId: 'fill1', editIds: [], mask, settings: { prompt: '', seed: 3, candidates: 1 } });
+  const sent = f.engineHost.calls.filter((c) => c.type === 'edit').at(-1)!.req as { settings: { prompt: string } };
+  assert.equal(sent.settings.prompt, '');
+  const edit = await f.host.handlers['candidate:accept']({ docId: doc.docId, candidateId: run.candidates[0].candidateId });
+  assert.deepEqual([edit.recipe.prompt, edit.recipe.mode], ['', 'fill']);
+  assert.match(recipeText([f.host.docs.get(doc.docId).edits.get(edit.editId)!], { width: 96, height: 64 }) ?? '', /^\nMode: Fill, Steps: 4, /);
+});
+
 test('accepting a candidate makes an edit with its recipe; later runs and exports lay it over the original', async () => {
   const mask = await maskPng(96, 64, { x: 40, y: 20, width: 8, height: 8 });
   const run = await f.host.handlers['edit:run']({ docId: doc.docId, runId: 'run2', editIds: [], mask, settings: { ...settings, seed: null } });
@@ -44,6 +55,7 @@ test('accepting a candidate makes an edit with its recipe; later runs and export
   const edit = await f.host.handlers['candidate:accept']({ docId: doc.docId, candidateId: first.candidateId });
   assert.equal(edit.editId, first.candidateId);
   assert.equal(edit.recipe.prompt, 'a red circle');
+  assert.equal(edit.recipe.mode, 'prompt');
   assert.equal(edit.recipe.model.name, 'fake-model');
   // The recipe records the settings the engine reports it used (the fake model's defaults here).
   assert.deepEqual([edit.recipe.guidanceScale, edit.recipe.steps, edit.recipe.sampler], [3, 4, 'ddim']);

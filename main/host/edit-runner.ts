@@ -7,7 +7,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { HostError, type AcceptedEdit, type EditResult, type HostEvent, type ParsedInput, type Recipe } from '../contract.ts';
+import { editModeOf, HostError, type AcceptedEdit, type EditResult, type HostEvent, type ParsedInput, type Recipe } from '../contract.ts';
 import { canvasSize, isPadded } from './document-canvas.ts';
 import type { DocumentStore, StoredPatch } from './document-store.ts';
 import type { EngineSession } from './engine-session.ts';
@@ -73,7 +73,7 @@ export class EditRunner {
       const createdAt = (this.deps.now?.() ?? new Date()).toISOString();
       const model = { name: loaded.bundle.name, sha256: loaded.bundle.sha256 };
       const candidates = result.candidates.map((c) => {
-        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, seed: c.seed, model, createdAt, ...(isPadded(input.canvas) ? { canvas: input.canvas } : {}) };
+        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, mode: editModeOf(settings.prompt), seed: c.seed, model, createdAt, ...(isPadded(input.canvas) ? { canvas: input.canvas } : {}) };
         const stored: StoredPatch = {
           id: randomUUID(),
           path: c.path,

@@ -1,7 +1,7 @@
 /**
  * The text recorded in exported files: one block per applied edit in the form other diffusion tools
  * write into a PNG "parameters" chunk (prompt line, then "Key: value" pairs), so the edit can be read
- * back and replayed.
+ * back and replayed. A Fill (empty prompt) has an empty prompt line and "Mode: Fill" first among the pairs.
  */
 import type { CanvasPadding } from '../contract.ts';
 import { NO_PADDING } from './document-canvas.ts';
@@ -19,6 +19,7 @@ export function recipeText(edits: readonly StoredPatch[], size: { width: number;
       [
         r.prompt.replace(/\r?\n/g, ' '),
         [
+          ...(r.mode === 'fill' ? ['Mode: Fill'] : []),
           `Steps: ${r.steps}`,
           `Sampler: ${r.sampler.toUpperCase()}`,
           `CFG scale: ${r.guidanceScale}`,

@@ -1,24 +1,13 @@
 /**
- * Running an edit: check what the engine needs (photo, prompt, a painted mask, a ready engine), send
- * the full-resolution mask (only its box) with the settings, follow its progress, and stage the candidates.
+ * Running an edit: check what the engine needs (photo, a painted mask, a ready engine), send the
+ * full-resolution mask (only its box) with the settings, follow its progress, and stage the candidates.
+ * An empty prompt is a Fill (contract.ts editModeOf): the masked area is continued from its surroundings.
  */
 import { HostError, type EventPayload, type RunSettings } from '../../main/contract.ts';
-import type { EditorSnapshot } from '../state/editor-state.ts';
 import { engineMask } from '../canvas/engine-mask.ts';
 import { isPadded } from '../mask/placed-ops.ts';
 import { placedMask } from '../state/placed-mask.ts';
 import type { ActionContext } from './action-context.ts';
-
-/** Whether the mask holds an extended canvas's new area (an extension since the last clear). */
-function fillsExtension(s: EditorSnapshot): boolean {
-  if (!s.doc) return false;
-  let fills = false;
-  for (const op of placedMask(s.history, s.doc).ops) {
-    if (op.kind === 'clear' || (op.kind === 'region' && op.mode === 'replace')) fills = false;
-    else if (op.kind === 'fill') fills = true;
-  }
-  return fills;
-}
 
 export function runActions(ctx: ActionContext, discardStaged: () => Promise<void>) {
   const { store, api, canvas } = ctx;
@@ -75,8 +64,6 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
     const s = store.get();
     if (!s.doc) return store.notify('error', 'Open a photo first.');
     if (s.running) return;
-    // An extended canvas's new area may run without a prompt: the model continues the photo into it.
-    if (!s.run.prompt.trim() && !fillsExtension(s)) return store.notify('error', 'Type a prompt: describe what should appear in the masked area.');
     if (!canvas.hasMask()) return store.notify('error', 'The mask is empty: paint over the area to change (B for the brush), then run again.');
     if (s.engine.state !== 'ready') return store.notify('error', `The engine is not ready: ${s.engine.message}`);
     await startRun({

@@ -1,4 +1,5 @@
-/** The prompt and run settings, Run / Cancel, and the run's progress ("step k/N"). */
+/** The prompt and run settings, Run (Fill when the prompt is empty) / Cancel, and the run's progress ("step k/N"). */
+import { editModeOf } from '../../main/contract.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
 export function PromptPanel() {
@@ -10,13 +11,14 @@ export function PromptPanel() {
   const engine = useEditor((s) => s.engine);
   const defaults = engine.defaults;
   const ready = engine.state === 'ready';
+  const fill = editModeOf(run.prompt) === 'fill';
 
   return (
     <section className="panel" aria-label="Prompt">
       <h2>Prompt</h2>
       <textarea
         aria-label="Prompt"
-        placeholder="What should appear in the masked area, e.g. “a red circle”"
+        placeholder="What should appear in the masked area, e.g. “a red circle”; leave empty to fill it from its surroundings"
         value={run.prompt}
         rows={3}
         onChange={(e) => actions.setRun({ prompt: e.target.value })}
@@ -88,8 +90,13 @@ export function PromptPanel() {
           </button>
         </div>
       ) : (
-        <button className="primary" onClick={() => void actions.run()} disabled={!hasDoc || !ready || busy !== null} title={ready ? 'Run (Ctrl+Enter in the prompt)' : engine.message}>
-          {ready ? 'Run' : 'Engine not ready'}
+        <button
+          className="primary"
+          onClick={() => void actions.run()}
+          disabled={!hasDoc || !ready || busy !== null}
+          title={ready ? (fill ? 'Fill: remove what is masked and continue the photo (Ctrl+Enter in the prompt)' : 'Run (Ctrl+Enter in the prompt)') : engine.message}
+        >
+          {ready ? (fill ? 'Fill' : 'Run') : 'Engine not ready'}
         </button>
       )}
     </section>

@@ -43,4 +43,7 @@ test('state round-trips for project files', () => {
   assert.deepEqual(back.toState(), { entries: h.entries, position: 1 });
   assert.equal(History.from({ entries: [], position: 5 }).position, 0);
   assert.equal(entryLabel({ kind: 'edit', editId: 'x', label: 'a cat' }), 'Edit: a cat');
+  // An edit with an empty prompt is a Fill.
+  assert.equal(entryLabel({ kind: 'edit', editId: 'x', label: '' }), 'Fill');
+  assert.equal(entryLabel({ kind: 'edit', editId: 'x', label: '  ' }), 'Fill');
 });

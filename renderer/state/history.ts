@@ -3,7 +3,7 @@
  * strokes and edits alike. entries[0, position) are applied; entries after position can be redone
  * until something new is pushed. Immutable: every change returns a new History.
  */
-import type { EditorState, HistoryEntry } from '../../main/contract.ts';
+import { type EditorState, editModeOf, type HistoryEntry } from '../../main/contract.ts';
 
 export type MaskEntry = Exclude<HistoryEntry, { kind: 'edit' }>;
 
@@ -85,7 +85,7 @@ export function entryLabel(e: HistoryEntry): string {
     case 'extend':
       return extendLabel(e);
     case 'edit':
-      return `Edit: ${e.label || '(no prompt)'}`;
+      return editModeOf(e.label) === 'fill' ? 'Fill' : `Edit: ${e.label}`;
   }
 }
 
