@@ -99,9 +99,9 @@ test('extending on the right grows the canvas and masks exactly the new area', a
 test('a run with an empty prompt fills the new area; the export has the new size and the photo untouched', async () => {
   await editor.prompt('');
   await editor.runSettings({ steps: 3, candidates: 1, seed: 11 });
-  await editor.runAndWatch();
+  await editor.runAndWatch(300_000, 'Fill'); // an empty prompt is a Fill
   await page.getByRole('button', { name: 'Accept' }).click();
-  assert.equal(await editor.currentHistoryEntry(), 'Edit: (no prompt)');
+  assert.equal(await editor.currentHistoryEntry(), 'Fill');
   first = await exported();
   assert.deepEqual([first.width, first.height], [SIZE.width + ADDED, SIZE.height]);
   assert.equal(differing(original, first, 0, 0), 0, `the photo's own pixels are identical${diagnostics()}`);
@@ -129,7 +129,7 @@ test('undo takes the canvas back to the photo and redo returns it', async () => 
   assert.equal(differing(original, back, 0, 0), 0);
   await page.keyboard.press('Control+Shift+z');
   await page.keyboard.press('Control+Shift+z');
-  assert.equal(await editor.currentHistoryEntry(), 'Edit: (no prompt)');
+  assert.equal(await editor.currentHistoryEntry(), 'Fill');
   const again = await exported();
   assert.ok(again.data.equals(first.data), 'redo gives the same export');
 });
