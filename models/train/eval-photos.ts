@@ -5,7 +5,9 @@
  * feather, a patch file), the patch laid over the photo and measured (photo-metrics.ts).
  *
  *   npm run models:eval-photos -- [--bundle models/default] [--out .work/eval-photos] [--scales 1MP,12MP]
- *       [--photos N] [--holes N] [--steps N] [--sampler ddim|ddpm|dpmpp2m] [--guidance X] [--provider cpu]
+ *       [--photos N] [--holes N]
+ *       [--steps N] [--sampler ddim|ddpm|dpmpp2m] [--guidance X] [--detail standard|high]
+ *       [--provider cpu]
  *
  * Prints a table per photo, per-photo medians and per-scale medians against the issue's targets;
  * writes results.json and the before/after grids (grid-<scale>.png, or one per photo for large scales).
@@ -16,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { EngineHost, nodeEngineLauncher } from '../../main/engine-host/engine-host.ts';
-import { type ProviderChoice, SamplerName } from '../../main/engine/protocol.ts';
+import { Detail, type ProviderChoice, SamplerName } from '../../main/engine/protocol.ts';
 import { REPO_ROOT } from '../../test-support/paths.ts';
 import { type GridRow, gridCell, holeInCell, writeGrid } from './photo-eval-grid.ts';
 import { type EditRecord, type PhotoSummary, photoTable, scaleText, summarisePhoto, summariseScale, summaryTable } from './photo-eval-report.ts';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string' },
     sampler: { type: 'string' },
     guidance: { type: 'string' },
+    detail: { type: 'string' },
     provider: { type: 'string', default: 'cpu' },
   },
 });
@@ -47,6 +50,7 @@ const overrides = {
   ...(args.steps ? { steps: Number(args.steps) } : {}),
   ...(args.sampler ? { sampler: SamplerName.parse(args.sampler) } : {}),
   ...(args.guidance ? { guidanceScale: Number(args.guidance) } : {}),
+  ...(args.detail ? { detail: Detail.parse(args.detail) } : {}),
 };
 
 /** The photo with the patch laid over it, as the document shows an accepted edit. */
@@ -108,6 +112,7 @@ async function evaluatePhoto(run: Run, photo: EvalSet['photos'][number], scale: 
         farthestChange: changed.farthest,
         engineMs: result.millis,
         inferenceMs: result.inferenceMs ?? null,
+        settings: result.settings,
       });
       row.cells.push(gridCell(edit, hole, prompt.text === '' ? '"" (Fill)' : prompt.text));
     }

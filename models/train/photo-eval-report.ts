@@ -2,6 +2,7 @@
  * The real-photo evaluation's records and how they are summed up: a table per photo (one line per
  * prompt), per-photo medians, and per-scale medians by prompt kind with the issue's targets.
  */
+import type { ResolvedSettings } from '../../main/engine/protocol.ts';
 import type { ColourAdherence, Hole } from './photo-metrics.ts';
 import type { PromptKind } from './photo-eval-set.ts';
 
@@ -27,6 +28,8 @@ export interface EditRecord {
   /** The engine's whole edit (crop, sampling, paste-back, patch file) and its sampling alone. */
   engineMs: number;
   inferenceMs: number | null;
+  /** What the engine says it ran with (the bundle's defaults filled in). */
+  settings: ResolvedSettings;
 }
 
 export function median(values: number[]): number {
