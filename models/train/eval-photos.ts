@@ -5,7 +5,7 @@
  * feather, a patch file), the patch laid over the photo and measured (photo-metrics.ts).
  *
  *   npm run models:eval-photos -- [--bundle models/default] [--out .work/eval-photos] [--scales 1MP,12MP]
- *       [--photos N] [--holes N]
+ *       [--photos N] [--holes N] [--kinds colour,shape,fill]
  *       [--steps N] [--sampler ddim|ddpm|dpmpp2m] [--guidance X] [--detail standard|high]
  *       [--provider cpu]
  *
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     scales: { type: 'string', default: '1MP,12MP' },
     photos: { type: 'string' },
     holes: { type: 'string', default: '1' },
+    kinds: { type: 'string', default: 'colour,shape,fill' },
     steps: { type: 'string' },
     sampler: { type: 'string' },
     guidance: { type: 'string' },
@@ -46,6 +47,9 @@ const scales = args.scales.split(',').map((s) => {
   return scale;
 });
 const holesPerPhoto = Number(args.holes);
+const kinds = new Set(args.kinds.split(',').map((k) => k.trim()));
+const prompts = PROMPTS.filter((p) => kinds.has(p.kind));
+if (!prompts.length) throw new Error(`--kinds ${args.kinds}: none of colour, shape, fill`);
 const overrides = {
   ...(args.steps ? { steps: Number(args.steps) } : {}),
   ...(args.sampler ? { sampler: SamplerName.parse(args.sampler) } : {}),
@@ -83,7 +87,7 @@ async function evaluatePhoto(run: Run, photo: EvalSet['photos'][number], scale: 
     const reach = featherReach(hole, size);
     const photoNovelty = novelty(image, image, hole);
     const row: GridRow = { label: `${stem} ${scale.name} r=${hole.r}`, cells: [gridCell(image, hole, 'photo')], outline: holeInCell(image, hole) };
-    for (const prompt of PROMPTS) {
+    for (const prompt of prompts) {
       const outDir = path.join(run.work, `${stem}-${scale.name}-${holeIndex}`);
       mkdirSync(outDir, { recursive: true });
       const job = run.host.edit(
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
     const b = loaded.bundle;
     console.log(`# eval-photos ${new Date().toISOString()}  ${os.cpus()[0]?.model ?? 'CPU'} x ${os.availableParallelism()}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`bundle ${b.name} (${b.dir}, stages ${b.stages.join('+')}, defaults ${JSON.stringify(b.defaults)}), overrides ${JSON.stringify(overrides)}, provider ${loaded.provider.name}`);
-    console.log(`${photos.length} photos, ${holesPerPhoto} hole(s) each, prompts ${PROMPTS.map((p) => JSON.stringify(p.text)).join(', ')}\n`);
+    console.log(`${photos.length} photos, ${holesPerPhoto} hole(s) each, prompts ${prompts.map((p) => JSON.stringify(p.text)).join(', ')}\n`);
     const records: EditRecord[] = [];
     const photoSummaries: PhotoSummary[] = [];
     const scaleSummaries = [];
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
       scaleSummaries.push(summary);
     }
     const seconds = (performance.now() - t0) / 1000;
-    const results = { createdAt: new Date().toISOString(), bundle: b, provider: loaded.provider, overrides, prompts: PROMPTS, holesPerPhoto, seconds, scaleSummaries, photoSummaries, records, grids };
+    const results = { createdAt: new Date().toISOString(), bundle: b, provider: loaded.provider, overrides, prompts, holesPerPhoto, seconds, scaleSummaries, photoSummaries, records, grids };
     writeFileSync(path.join(args.out, 'results.json'), `${JSON.stringify(results, null, 1)}\n`);
     console.log(`wrote ${path.join(args.out, 'results.json')} and ${grids.join(', ')} (${seconds.toFixed(0)} s)`);
   } finally {
