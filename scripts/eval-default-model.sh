@@ -10,7 +10,15 @@ n_empty=${3:-80}
 guidance=${4:-}
 out=${EVAL_OUT:-.work/eval}  # another folder per setting keeps earlier results
 mkdir -p "$out"
-/usr/bin/python3 -m models.train.evaluate scenes "$out/scenes.npz" "$n" "${EVAL_FIRST:-0}"
+# The scenes are made once per (first, count) and shared by every evaluation of them (.work/eval-scenes).
+first=${EVAL_FIRST:-0}
+cached=.work/eval-scenes/scenes-$first-$n.npz
+if [ ! -f "$cached" ]; then
+  mkdir -p .work/eval-scenes
+  /usr/bin/python3 -m models.train.evaluate scenes "$cached.partial.npz" "$n" "$first"
+  mv "$cached.partial.npz" "$cached"
+fi
+cp "$cached" "$out/scenes.npz"
 npx tsx models/train/sample-heldout.ts "$bundle" "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$n_empty" $guidance
 /usr/bin/python3 -m models.train.evaluate score "$out/scenes.npz" "$out/generated.npy" "$out/generated-empty.npy" "$out/grid.png" \
   > "$out/results.json"

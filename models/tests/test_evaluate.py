@@ -82,7 +82,18 @@ def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b):
         np.savez(d / "scenes.npz", **{k: v[first:first + 2] for k, v in scenes.items()})
         np.save(d / "generated.npy", scenes["background"][first:first + 2])  # B: nothing drawn
     r = evaluate.compare(f"{tmp_path / 'x'},{tmp_path / 'y'}", f"{tmp_path / 'x-bg'},{tmp_path / 'y-bg'}")
+    assert r["seam"]["b_worse"] + r["seam"]["b_better"] <= n
     assert r["colour"]["scenes"] == n and r["colour"]["a_correct"] == n
     assert (r["colour"]["broken"], r["colour"]["fixed"]) == (n, 0)
     with pytest.raises(SystemExit):
         evaluate.compare(str(tmp_path / "x"), str(tmp_path / "y-bg"))
+
+
+def test_paired_seams_count_scenes_whose_seam_b_improves_or_worsens():
+    a = np.array([1.0, 1.2, 0.9, 1.5, 1.1])
+    b = np.array([0.8, 1.3, 0.9, 1.0, 1.0])
+    s = evaluate.paired_seams(a, b)
+    assert (s["b_better"], s["b_worse"]) == (3, 1)
+    assert s["a_median"] == 1.1 and s["b_median"] == 1.0
+    assert s["median_difference"] == pytest.approx(-0.1)
+    assert s["sign_test_p"] == pytest.approx(evaluate.sign_test_p(3, 1))

@@ -16,7 +16,8 @@
    - seam score: gradient energy on the mask border / the image's own gradient energy (1 = invisible).
 4. `compare <dirs A> <dirs B>`: two evaluations of the same scenes (comma-separated output folders of
    step 2, pooled in order), scene by scene: how many colour and shape misses B fixes and breaks, and the
-   sign test's p for "B is no better than A", since two figures 0.5 points apart on 480 scenes are noise.
+   sign test's p for "B is no better than A", since two figures 0.5 points apart on 480 scenes are noise;
+   likewise in how many scenes B's seam score is lower and higher than A's.
 """
 from __future__ import annotations
 
@@ -94,15 +95,15 @@ def seam_scores(images: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 
 def write_grid(path: Path, scenes: dict, generated: np.ndarray, generated_empty: np.ndarray, cols: int = 12) -> None:
-    """Rows: scene (mask tinted), with the prompt, with the empty prompt; cols: scenes."""
-    shown = min(len(generated), len(generated_empty))  # scenes sampled both ways
+    """Rows: scene (mask tinted), with the prompt, with the empty prompt (when sampled); cols: scenes."""
+    shown = min(len(generated), len(generated_empty)) if len(generated_empty) else len(generated)  # scenes sampled both ways
     n = min(cols, shown)
     step = max(1, shown // n)
     idx = np.arange(0, step * n, step)
     tint = to_rgb(scenes["image"][idx])
     hole = scenes["mask"][idx, 0] < 0.5
     tint[hole] = tint[hole] * 0.5 + np.array([255, 0, 255]) * 0.5
-    rows = [tint, to_rgb(generated[idx]), to_rgb(generated_empty[idx])]
+    rows = [tint, to_rgb(generated[idx])] + ([to_rgb(generated_empty[idx])] if len(generated_empty) else [])
     s = 2
     grid = np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0).astype(np.uint8)
     Image.fromarray(grid).resize((grid.shape[1] * s, grid.shape[0] * s), Image.NEAREST).save(path)
@@ -123,17 +124,22 @@ def score(scenes_path: Path, generated_path: Path, empty_path: Path, grid_path: 
     shape_pred = shape_classifier.predict(classifier, gen, keep)
     shape_ok = shape_pred == shape_id
     settings = generated_path.with_suffix(".settings.json")
+
+    def empty(value) -> float | None:  # the empty-prompt figures; none when no scene was sampled without its prompt
+        return float(value().mean()) if m else None
+
     results = {
         "scenes": n,
         "sampling": json.loads(settings.read_text()) if settings.exists() else None,
         "colour_adherence": float(colour_ok.mean()),
         "shape_adherence": float(shape_ok.mean()),
-        "empty_prompt_colour_match": float((colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
+        "empty_prompt_colour_match": empty(lambda: colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]),
         "drawn_colour_adherence": float(drawn_ok.mean()),
         "colour_misses_with_the_prompts_colour_drawn": int((~colour_ok & drawn_ok).sum()),
-        "empty_prompt_drawn_colour_match": float(
-            (drawn_colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]).mean()),
-        "empty_prompt_shape_match": float((shape_classifier.predict(classifier, gen_empty, keep[:m]) == shape_id[:m]).mean()),
+        "empty_prompt_drawn_colour_match": empty(
+            lambda: drawn_colour_predictions(gen_empty, bg[:m], keep[:m]) == colour_id[:m]),
+        "empty_prompt_shape_match": empty(
+            lambda: shape_classifier.predict(classifier, gen_empty, keep[:m]) == shape_id[:m]),
         "chance_colour": 1 / len(dataset.COLOUR_NAMES),
         "chance_shape": 1 / len(dataset.SHAPES),
         "classifier_accuracy_on_true_scenes": float(
@@ -187,7 +193,17 @@ def compare(dirs_a: str, dirs_b: str) -> dict:
                 shape_classifier.predict(classifier, gen, keep) == scenes["shape_id"])
 
     (colour_a, shape_a), (colour_b, shape_b) = verdicts(gen_a), verdicts(gen_b)
-    return {"a": dirs_a, "b": dirs_b, "colour": paired_counts(colour_a, colour_b), "shape": paired_counts(shape_a, shape_b)}
+    return {"a": dirs_a, "b": dirs_b, "colour": paired_counts(colour_a, colour_b), "shape": paired_counts(shape_a, shape_b),
+            "seam": paired_seams(seam_scores(gen_a, keep), seam_scores(gen_b, keep))}
+
+
+def paired_seams(seam_a: np.ndarray, seam_b: np.ndarray) -> dict:
+    """Per-scene seam scores of A and B (lower is better): medians, the median of B - A, in how many
+    scenes B's seam is better and worse, and the sign test's p."""
+    better, worse = int((seam_b < seam_a).sum()), int((seam_b > seam_a).sum())
+    return {"a_median": round(float(np.median(seam_a)), 4), "b_median": round(float(np.median(seam_b)), 4),
+            "median_difference": round(float(np.median(seam_b - seam_a)), 4),
+            "b_better": better, "b_worse": worse, "sign_test_p": round(sign_test_p(better, worse), 4)}
 
 
 def main(argv: list) -> None:
