@@ -51,3 +51,10 @@ export function baseOnlyBundle(sourceDir: string): string {
     delete manifest.defaults.upsamplerTemperature;
   });
 }
+
+/** The same graphs with other defaults (bundle.json's `defaults` replaced). */
+export function withDefaults(sourceDir: string, defaults: Record<string, unknown>): string {
+  return derive(sourceDir, 'defaults-bundle-', (manifest) => {
+    manifest.defaults = defaults;
+  });
+}

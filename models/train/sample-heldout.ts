@@ -6,12 +6,14 @@
  *   npx tsx models/train/sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]
  *
  * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's; SAMPLER=ddpm and
- * ETA=1 another sampler and DDIM eta; SEAM_TONE=0/1 turns the seam tone matching off/on.
+ * ETA=1 another sampler and eta (DDIM's, or DPM-Solver++'s SDE noise; a sampler other than the default takes
+ * its own spacing and eta from the bundle's defaults.samplers unless these are given); SEAM_TONE=0/1 turns the seam tone matching off/on.
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
 import { loadBundle } from '../../main/engine/bundle/load.ts';
 import { inpaint } from '../../main/engine/pipeline.ts';
+import { resolveSampling } from '../../main/engine/process/run-edit.ts';
 import { spaceTimesteps } from '../../main/engine/sampler.ts';
 import { loadNpz, npzArray } from '../../test-support/npz.ts';
 
@@ -30,9 +32,11 @@ if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scene
 
 const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
 const d = bundle.manifest.defaults;
-const respacing = process.env.RESPACING ?? d.baseRespacing;
 const sampler = (process.env.SAMPLER ?? d.sampler) as typeof d.sampler;
-const eta = process.env.ETA ? Number(process.env.ETA) : d.eta;
+// The sampler's own spacing and eta where the bundle gives them (defaults.samplers), as an edit gets them.
+const own = resolveSampling(d, { sampler }, bundle.manifest.stages.base.diffusionSteps);
+const respacing = process.env.RESPACING ?? own.respacing;
+const eta = process.env.ETA ? Number(process.env.ETA) : own.eta;
 // SEAM_TONE_SIGMA, SEAM_TONE_ITERATIONS and SEAM_TONE_EXTRAPOLATE set the tone matching's options.
 const toneOptions = {
   ...(process.env.SEAM_TONE_SIGMA ? { borderSigma: Number(process.env.SEAM_TONE_SIGMA) } : {}),

@@ -5,14 +5,48 @@
  * photo it covers. The one place where settings the request left out get the bundle's defaults.
  */
 import type { LoadedBundle } from '../bundle/load.ts';
+import type { Bundle } from '../bundle/schema.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
 import { type InpaintProgress, inpaint } from '../pipeline.ts';
-import type { Candidate, ResolvedSettings } from '../protocol.ts';
+import type { Candidate, EditSettings, ResolvedSettings } from '../protocol.ts';
 import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
 import { upsamplerSizes } from '../upsample-plan.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
+
+/** How an edit samples: the settings a recipe records, and what they imply for this bundle. */
+export interface Sampling {
+  resolved: Pick<ResolvedSettings, 'guidanceScale' | 'steps' | 'sampler'>;
+  /** The base stage's respacing. */
+  respacing: string;
+  eta: number;
+  /** The upsampler's respacing (undefined: the bundle's, or the pipeline's default). */
+  upsamplerRespacing?: string;
+}
+
+/**
+ * The bundle's defaults filled into what the request left out. A sampler takes its own spacing, eta and
+ * upsampler spacing from `defaults.samplers` where the bundle gives them (else the defaults'), so a recipe
+ * (guidance, steps, sampler) replays as it ran after the bundle's default sampler changed; a person's step
+ * count keeps that spacing's family (respacingWithSteps).
+ */
+export function resolveSampling(
+  defaults: Bundle['defaults'],
+  settings: Pick<EditSettings, 'guidanceScale' | 'steps' | 'sampler'>,
+  diffusionSteps: number,
+): Sampling {
+  const sampler = settings.sampler ?? defaults.sampler;
+  const own = defaults.samplers?.[sampler] ?? {};
+  const baseRespacing = own.baseRespacing ?? defaults.baseRespacing;
+  const respacing = settings.steps === undefined ? baseRespacing : respacingWithSteps(baseRespacing, settings.steps, diffusionSteps);
+  return {
+    resolved: { guidanceScale: settings.guidanceScale ?? defaults.guidanceScale, steps: spaceTimesteps(diffusionSteps, respacing).length, sampler },
+    respacing,
+    eta: own.eta ?? defaults.eta,
+    upsamplerRespacing: own.upsamplerRespacing ?? defaults.upsamplerRespacing,
+  };
+}
 
 export async function runEdit(
   bundle: LoadedBundle,
@@ -28,12 +62,11 @@ export async function runEdit(
   if (settings.steps !== undefined && settings.steps > T) {
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
-  const respacing = settings.steps === undefined ? manifest.defaults.baseRespacing : respacingWithSteps(manifest.defaults.baseRespacing, settings.steps, T);
-  const steps = spaceTimesteps(T, respacing).length;
+  const sampling = resolveSampling(manifest.defaults, settings, T);
+  const { respacing, eta, upsamplerRespacing } = sampling;
+  const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
-    guidanceScale: settings.guidanceScale ?? manifest.defaults.guidanceScale,
-    steps,
-    sampler: settings.sampler ?? manifest.defaults.sampler,
+    ...sampling.resolved,
     ...(up?.resizable ? { detail: settings.detail ?? manifest.defaults.detail ?? 'standard' } : {}),
   };
   // The upsampler's passes follow the crop's side in photo pixels (upsample-plan.ts).
@@ -67,7 +100,8 @@ export async function runEdit(
         steps,
         respacing,
         sampler: resolved.sampler,
-        eta: manifest.defaults.eta,
+        eta,
+        upsamplerRespacing,
         seed,
       },
       { signal, onProgress: progress, preview: settings.preview },

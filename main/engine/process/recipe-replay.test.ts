@@ -1,0 +1,96 @@
+/**
+ * Old projects replay as they ran after a bundle's default sampler changed: a recipe records guidance,
+ * steps and sampler (ResolvedSettings), and a sampler other than the new default takes its own spacing,
+ * eta and upsampler spacing from the bundle's `defaults.samplers` (run-edit.ts resolveSampling).
+ * Checked on the shipped bundles' own defaults, and byte for byte through runEdit: the edit made under
+ * the old defaults, then its recipe's settings under the new ones.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { withDefaults } from '../../../test-support/bundle-variants.ts';
+import { DEFAULT_BUNDLE_DIR, tinyBundleDir } from '../../../test-support/paths.ts';
+import { loadBundle, readManifest } from '../bundle/load.ts';
+import type { Bundle } from '../bundle/schema.ts';
+import { OFFICIAL_TEMPLATES_DIR, readTemplateSet } from '../checkpoint/templates.ts';
+import { CHELSEA, ellipseMask } from '../compositing/test-images.ts';
+import type { EditSettings, ResolvedSettings } from '../protocol.ts';
+import { resolveSampling, runEdit } from './run-edit.ts';
+
+type Defaults = Bundle['defaults'];
+
+/** models/default's defaults until 3 December 2026 (DDIM 25, "ddim25", eta 0.5, guidance 4, seam tone). */
+const DEFAULT_MODEL_BEFORE: Defaults = { guidanceScale: 4, sampler: 'ddim', eta: 0.5, seamTone: true, baseRespacing: 'ddim25' };
+/** OpenAI's bundles' defaults until then: GLIDE's notebook (DDPM 100 base steps, "fast27" upsampler steps). */
+const OFFICIAL_BEFORE: Defaults = { guidanceScale: 5, sampler: 'ddpm', eta: 0, baseRespacing: '100', upsamplerRespacing: 'fast27', upsamplerTemperature: 0.997 };
+
+/** What an edit under `before`'s defaults recorded, resolved under `after`'s: the same sampling. */
+function assertReplays(before: Defaults, after: Defaults, T = 1000): void {
+  for (const settings of [{}, { steps: 12 }, { guidanceScale: 2 }] as Pick<EditSettings, 'steps' | 'guidanceScale'>[]) {
+    const ran = resolveSampling(before, settings, T);
+    const replayed = resolveSampling(after, ran.resolved, T);
+    assert.deepEqual(replayed, ran, `a recipe of ${JSON.stringify(ran.resolved)} replays as it ran`);
+  }
+}
+
+test('the default model: a recipe recorded under its old defaults (DDIM 25) resolves to them under the new ones', async () => {
+  const { manifest } = await readManifest(DEFAULT_BUNDLE_DIR);
+  assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
+  const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
+  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: undefined });
+});
+
+test("OpenAI's bundles (the app's converter and convert_official.py): a notebook recipe (DDPM 100) resolves as it ran", async () => {
+  const templates = await readTemplateSet(OFFICIAL_TEMPLATES_DIR);
+  assertReplays(OFFICIAL_BEFORE, templates.defaults as Defaults);
+  const ddpm = resolveSampling(templates.defaults as Defaults, { guidanceScale: 5, steps: 100, sampler: 'ddpm' }, 1000);
+  assert.equal(ddpm.respacing, '100');
+  assert.equal(ddpm.upsamplerRespacing, 'fast27');
+});
+
+test("a sampler's own settings fall back to the defaults' key by key; a step count keeps its spacing's family", () => {
+  const d: Defaults = { guidanceScale: 3, sampler: 'dpmpp2m', eta: 0, baseRespacing: 'trailing10', upsamplerRespacing: 'logsnr6', samplers: { ddim: { baseRespacing: 'ddim25', eta: 0.5 } } };
+  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6' });
+  assert.deepEqual(resolveSampling(d, { steps: 8 }, 1000).respacing, 'trailing8');
+  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6' });
+  assert.equal(resolveSampling(d, { sampler: 'ddim', steps: 10 }, 1000).respacing, 'ddim10');
+  assert.equal(resolveSampling(d, { sampler: 'ddpm' }, 1000).respacing, 'trailing10', 'a sampler without settings of its own takes the defaults');
+});
+
+/** One edit through runEdit (the engine's own path) on CHELSEA; its recipe settings and patch bytes. */
+async function edit(bundleDir: string, settings: Partial<EditSettings>): Promise<{ recipe: ResolvedSettings; png: Buffer }> {
+  const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
+  try {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'recipe-replay-'));
+    const mask = new Uint8Array(await ellipseMask(451, 300, { x: 150, y: 80, width: 120, height: 100 }));
+    const result = await runEdit(bundle, {
+      type: 'edit', id: 'replay', source: { imagePath: CHELSEA, patches: [] }, mask, softMask: false, outDir,
+      settings: { prompt: 'a red circle', seed: 5, candidates: 1, preview: false, ...settings },
+    }, new AbortController().signal, () => {});
+    return { recipe: result.settings, png: readFileSync(result.candidates[0].path) };
+  } finally {
+    await bundle.release();
+  }
+}
+
+test('byte for byte: an edit made under the default model\'s old defaults, replayed from its recipe under the new ones', { skip: existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json')) ? false : 'models/default is absent' }, async () => {
+  const ran = await edit(withDefaults(DEFAULT_BUNDLE_DIR, DEFAULT_MODEL_BEFORE), {});
+  assert.deepEqual(ran.recipe, { guidanceScale: 4, steps: 25, sampler: 'ddim' });
+  const replayed = await edit(DEFAULT_BUNDLE_DIR, ran.recipe);
+  assert.deepEqual(replayed.recipe, ran.recipe);
+  assert.ok(replayed.png.equals(ran.png), 'the same patch bytes');
+  const now = await edit(DEFAULT_BUNDLE_DIR, {});
+  const { manifest } = await readManifest(DEFAULT_BUNDLE_DIR);
+  assert.equal(now.recipe.sampler, manifest.defaults.sampler, 'without a recipe: the new default');
+});
+
+test("byte for byte, both stages (tiny graphs): a notebook recipe replayed under OpenAI's bundles' new defaults", async () => {
+  const templates = await readTemplateSet(OFFICIAL_TEMPLATES_DIR);
+  const tiny = tinyBundleDir();
+  const ran = await edit(withDefaults(tiny, OFFICIAL_BEFORE), { steps: 4 });
+  assert.deepEqual(ran.recipe, { guidanceScale: 5, steps: 4, sampler: 'ddpm' });
+  const replayed = await edit(withDefaults(tiny, templates.defaults), ran.recipe);
+  assert.ok(replayed.png.equals(ran.png), 'the same patch bytes');
+});
