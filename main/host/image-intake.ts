@@ -4,7 +4,7 @@
  * on the host; the renderer only ever needs the display copy and the full size.
  */
 import sharp, { type Metadata } from 'sharp';
-import { HostError, type ImageFormat } from '../contract.ts';
+import { HostError, ImageFormat } from '../contract.ts';
 
 /** Photos up to 50 MP are supported; a margin above that for odd aspect ratios. */
 export const MAX_PIXELS = 60_000_000;
@@ -19,8 +19,6 @@ export interface IntakeResult {
   display: { width: number; height: number };
 }
 
-const FORMATS: Record<string, ImageFormat> = { jpeg: 'jpeg', png: 'png', webp: 'webp' };
-
 export async function readPhoto(filePath: string, displayPath: string, name: string): Promise<IntakeResult> {
   let meta: Metadata;
   try {
@@ -28,7 +26,7 @@ export async function readPhoto(filePath: string, displayPath: string, name: str
   } catch {
     throw unreadable(name);
   }
-  const format = meta.format ? FORMATS[meta.format] : undefined;
+  const format = ImageFormat.safeParse(meta.format).data;
   if (!format) {
     throw new HostError('bad-image', `"${name}" is a ${meta.format ?? 'unknown'} file; open a JPEG, PNG or WebP photo instead.`);
   }

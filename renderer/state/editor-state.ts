@@ -6,10 +6,10 @@ import {
   type CandidateInfo,
   type DocumentInfo,
   type EngineStatus,
-  type ImageFormat,
   type ProviderChoice,
   type RecoveryInfo,
   type RunSettings,
+  type Settings,
 } from '../../main/contract.ts';
 import { History, type MaskEntry } from './history.ts';
 
@@ -90,7 +90,7 @@ export interface EditorSnapshot {
   /** Before/after: holding the compare key shows the photo without the candidate; amount fades it. */
   compare: { holding: boolean; amount: number };
   engine: EngineStatus;
-  exportSettings: { format: ImageFormat; quality: number };
+  exportSettings: Settings['export'];
   /** Which execution provider the engine should use (it applies on the next engine start). */
   providerSetting: ProviderChoice;
   busy: null | 'opening' | 'exporting' | 'saving' | 'preparing-mask';

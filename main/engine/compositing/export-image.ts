@@ -12,15 +12,13 @@
  */
 import path from 'node:path';
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
-import type { ImageSource } from '../protocol.ts';
+import type { ImageFormat, ImageSource } from '../protocol.ts';
 import { writeFileAtomically } from './atomic-write.ts';
 import { checkPatchFile, checkPatchPlacement, patchReaderOptions } from './current-pixels.ts';
 import { decoding } from './errors.ts';
 import { decodePipeline, probeImage, readerOptions, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { insertPngChunks, textChunk } from './png-chunks.ts';
 import { JPEG_XMP_MAX_BYTES, parametersXmp } from './xmp.ts';
-
-export type ExportFormat = 'png' | 'jpeg' | 'webp';
 
 export interface ExportResult {
   outPath: string;
@@ -61,7 +59,7 @@ async function patchOverlays(source: ImageSource, info: ImageInfo): Promise<Over
 }
 
 /** The document's current pixels (RGB, plus alpha if the photo has it) with its metadata, not yet encoded. */
-async function documentPipeline(source: ImageSource, info: ImageInfo, format: ExportFormat): Promise<Sharp> {
+async function documentPipeline(source: ImageSource, info: ImageInfo, format: ImageFormat): Promise<Sharp> {
   const overlays = await patchOverlays(source, info);
   const base =
     info.plain8BitRgb && info.colour === 'native' && !info.hasAlpha // the common case: one streaming pass
@@ -79,7 +77,7 @@ async function documentPipeline(source: ImageSource, info: ImageInfo, format: Ex
 export async function exportImage(
   source: ImageSource,
   outPath: string,
-  format: ExportFormat,
+  format: ImageFormat,
   quality = 92,
   parameters?: string,
   options: DecodeOptions = {},

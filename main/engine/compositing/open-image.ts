@@ -10,6 +10,7 @@
  */
 import sharp, { type Sharp } from 'sharp';
 import path from 'node:path';
+import { ImageFormat } from '../protocol.ts';
 import type { Box } from './box.ts';
 import { ImageError, decoding } from './errors.ts';
 
@@ -20,8 +21,6 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp';
-const SUPPORTED_FORMATS: readonly string[] = ['jpeg', 'png', 'webp'];
 
 export interface ImageInfo {
   path: string;
@@ -64,7 +63,8 @@ export async function probeImage(imagePath: string, options?: DecodeOptions): Pr
   const name = `the image "${path.basename(imagePath)}"`;
   // The header read itself is not limited, so that an oversized photo gets the message below.
   const meta = await decoding(name, () => sharp(imagePath, { ...readerOptions(maxPixels), limitInputPixels: false }).metadata());
-  if (!SUPPORTED_FORMATS.includes(meta.format)) {
+  const format = ImageFormat.safeParse(meta.format);
+  if (!format.success) {
     throw new ImageError('bad-image', `Cannot open ${name}: ${meta.format} files are not supported (use JPEG, PNG or WebP).`);
   }
   const pixels = meta.width * meta.height;
@@ -81,7 +81,7 @@ export async function probeImage(imagePath: string, options?: DecodeOptions): Pr
   const grey = meta.space === 'b-w' || meta.space === 'grey16';
   return {
     path: imagePath,
-    format: meta.format as ImageFormat,
+    format: format.data,
     width: meta.autoOrient.width,
     height: meta.autoOrient.height,
     hasAlpha: meta.hasAlpha,
