@@ -1,6 +1,7 @@
 """Graph templates: the official GLIDE graphs' structure without their weights, for the TypeScript importer.
 
     python3 -m models.glide.graph_templates <out dir> [--options base=FILE [upsampler=FILE]]
+    python3 -m models.glide.graph_templates models/official-templates --metadata-only
 
 For each stage, the model (random, all-distinct weights) is exported exactly as convert_official.py exports
 it; then every initializer of the exported graphs is traced back to the state-dict key it was made from,
@@ -13,6 +14,10 @@ template. main/engine/checkpoint/ fills the templates from a checkpoint and writ
 convert_official.py for the same weights.
 
 Without --options the official options are used (the templates shipped in models/official-templates/).
+What templates.json says about the checkpoints (address, name, descriptions, sampling defaults, licence)
+comes from official.py; --metadata-only rewrites just that part of an existing templates.json (no export,
+the graphs and stage entries kept), so a change to official.py reaches the shipped file without a hand
+edit. models/tests/test_graph_templates.py checks that the shipped file says what official.py says.
 """
 from __future__ import annotations
 
@@ -101,20 +106,34 @@ def random_model(options: Dict[str, Any], seed: int) -> GlideInpaint:
     return model
 
 
+def official_metadata() -> Dict[str, Any]:
+    """What templates.json says about the official checkpoints, all of it from official.py."""
+    return {"baseUrl": official.BASE_URL, "name": official.NAME, "description": official.DESCRIPTION,
+            "descriptionBaseOnly": official.DESCRIPTION_BASE_ONLY,
+            "defaults": official.DEFAULTS, "license": official.LICENSE}
+
+
+def _write_manifest(out_dir: Path, torch_version: str, onnx_version: str, stages: Dict[str, Any]) -> Path:
+    manifest = {"format": TEMPLATES_FORMAT, "formatVersion": 1, "torch": torch_version, "onnx": onnx_version,
+                **official_metadata(), "stages": stages}
+    path = out_dir / TEMPLATES_FILE
+    path.write_text(json.dumps(manifest, indent=1) + "\n")
+    return path
+
+
 def make_templates(out_dir: Path, options: Dict[str, Dict[str, Any]]) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stages = {stage: make_stage_templates(random_model(opts, seed=i), out_dir, stage)
               for i, (stage, opts) in enumerate(options.items())}
-    manifest = {
-        "format": TEMPLATES_FORMAT, "formatVersion": 1,
-        "torch": torch.__version__, "onnx": onnx.__version__,
-        "baseUrl": official.BASE_URL, "name": official.NAME, "description": official.DESCRIPTION,
-        "descriptionBaseOnly": official.DESCRIPTION_BASE_ONLY,
-        "defaults": official.DEFAULTS, "license": official.LICENSE, "stages": stages,
-    }
-    path = out_dir / TEMPLATES_FILE
-    path.write_text(json.dumps(manifest, indent=1) + "\n")
-    return path
+    return _write_manifest(out_dir, torch.__version__, onnx.__version__, stages)
+
+
+def refresh_metadata(out_dir: Path) -> Path:
+    """Rewrites official.py's part of an existing templates.json; the graphs and what made them are kept."""
+    old = json.loads((out_dir / TEMPLATES_FILE).read_text())
+    if old.get("format") != TEMPLATES_FORMAT:
+        raise ValueError(f"{out_dir / TEMPLATES_FILE} is not a graph-templates manifest")
+    return _write_manifest(out_dir, old["torch"], old["onnx"], old["stages"])
 
 
 def main(argv=None) -> int:
@@ -122,7 +141,12 @@ def main(argv=None) -> int:
     p.add_argument("out", type=Path)
     p.add_argument("--options", nargs="+", metavar="STAGE=FILE",
                    help="a JSON file of model options per stage (a reference -options.json works); default official")
+    p.add_argument("--metadata-only", action="store_true",
+                   help="only rewrite official.py's address, names, defaults and licence in <out>/templates.json")
     args = p.parse_args(argv)
+    if args.metadata_only:
+        print(f"metadata rewritten in {refresh_metadata(args.out)}")
+        return 0
     if args.options:
         options = {}
         for item in args.options:

@@ -26,13 +26,19 @@ DESCRIPTION_BASE_ONLY = ("OpenAI's official GLIDE (filtered) base-inpaint model 
 DEFAULTS = {"guidanceScale": 5.0, "sampler": "ddpm", "eta": 0.0, "baseRespacing": "100",
             "upsamplerRespacing": "fast27", "upsamplerTemperature": 0.997}
 
+# OpenAI's model card for these weights (intended use, limitations); main/host/model-install/official-offer.ts
+# paraphrases it for the Models panel.
+MODEL_CARD_URL = "https://github.com/openai/glide-text2im/blob/main/model-card.md"
+
+# openai/glide-text2im (the code that publishes and loads these checkpoints) is under the MIT License; its
+# model card names no other terms for the weights.
 LICENSE = {
-    "name": "MIT (glide-text2im code and released weights)",
+    "name": "MIT (openai/glide-text2im)",
     "text": (
-        "The weights are OpenAI's GLIDE (filtered) inpainting models, released with openai/glide-text2im "
-        "under the MIT licence (Copyright (c) 2021 OpenAI). OpenAI's model card says the filtered models "
-        "were trained on a data set filtered to remove people, violent and hateful imagery; they are meant "
-        "for research and are not intended for commercial-grade photorealistic or factual images, and they "
-        "can reproduce biases of their training data. See the model card in openai/glide-text2im."
+        "OpenAI publishes these weights with openai/glide-text2im, which is under the MIT License "
+        "(Copyright (c) 2021 OpenAI); its model card names no other terms. The card says GLIDE (filtered) is "
+        "released for research, is not currently recommended for commercial use, and is not meant to make "
+        "images of people or of the other subjects its training data was filtered for. Model card: "
+        + MODEL_CARD_URL
     ),
 }

@@ -7,16 +7,24 @@
 import type { OfficialOffer, OfficialVariant } from '../../contract.ts';
 import type { TemplateSet } from '../../engine/checkpoint/templates.ts';
 
-/** Paraphrased from the model card in openai/glide-text2im (model-card.md). */
+/**
+ * Paraphrased (not quoted) from OpenAI's model card for GLIDE (filtered),
+ * https://github.com/openai/glide-text2im/blob/main/model-card.md (its Intended Use, Datasets, Performance and
+ * Limitations sections); the licence shown beside them is templates.json's (models/glide/official.py).
+ */
 const INTENDED_USE =
-  'OpenAI released GLIDE (filtered) for research: to study text-conditional image generation and editing, its ' +
-  'capabilities and its limits. Using it to edit your own photos creatively fits that; it is not meant for ' +
-  'making realistic images of real people or events, or images meant to deceive.';
+  'OpenAI released these models to help research in generative modelling. For research they name two tasks: making ' +
+  'images from text, and editing and refining images step by step by inpainting (what this editor does). Because of ' +
+  "the model's limitations and biases OpenAI does not currently recommend it for commercial use, and it is explicitly " +
+  'not meant to make images of people or of the other subjects its training data was filtered for.';
 const LIMITATIONS =
-  'The training data was filtered to remove images of people, violent and hateful imagery, so the model is ' +
-  'poor at people and some subjects, and it can still reproduce biases and stereotypes of its data. It works at ' +
-  '64 px (256 px with the upsampler): edits are soft, and a large photo is edited in a small crop then scaled. ' +
-  'Its output is not factual and can be wrong or odd.';
+  'The training data (about 67 million text-image pairs from the internet) was filtered to remove images of people, ' +
+  'violent objects and some hate symbols, which limits what the model knows, above all about people. It is a small ' +
+  'model: its images often look only semi-realistic, it struggles to bind attributes to the right objects or to ' +
+  'compose several objects, and it can fail on complex prompts or on concepts rare in its data. It still shows ' +
+  'biases, for example towards Western-centric concepts, and classifier-free guidance can amplify them. ' +
+  '(In this editor it works at 64 px, or 256 px with the upsampler, so a large photo is edited in a small crop ' +
+  'that is scaled back.)';
 
 export function officialCheckpoints(templates: TemplateSet, variant: OfficialVariant): { stage: 'base' | 'upsampler'; file: string; url: string }[] {
   const stages = variant === 'pair' && templates.stages.upsampler ? (['base', 'upsampler'] as const) : (['base'] as const);
