@@ -11,11 +11,11 @@
  * encoded bytes (Uint8Array of PNG/JPEG/WebP); never as JSON arrays of pixels.
  */
 import { z } from 'zod';
-import { EditSettings, ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName } from './engine/protocol.ts';
+import { Detail, EditSettings, ImageFormat, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName } from './engine/protocol.ts';
 import { CanvasPadding, MASK_OPS, MAX_EXTEND } from './mask-ops.ts';
 
 /** The engine's vocabulary the renderer needs too, so that it imports only this contract. */
-export { CanvasPadding, ImageFormat, MAX_EXTEND, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName };
+export { CanvasPadding, Detail, ImageFormat, MAX_EXTEND, ProviderChoice, ProviderInfo, ResolvedSettings, SamplerName };
 
 // Any Uint8Array (Node Buffers included); z.instanceof would narrow it to ArrayBuffer-backed ones.
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, "expected bytes (a Uint8Array)");

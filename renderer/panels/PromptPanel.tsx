@@ -1,5 +1,5 @@
 /** The prompt and run settings, Run (Fill when the prompt is empty) / Cancel, and the run's progress ("step k/N"). */
-import { editModeOf } from '../../main/contract.ts';
+import { type Detail, editModeOf } from '../../main/contract.ts';
 import { useEditor, useEditorContext } from '../state/use-editor.ts';
 
 export function PromptPanel() {
@@ -58,7 +58,7 @@ export function PromptPanel() {
         {defaults?.detail && (
           <label title="How large the model generates: Standard up to 512 px, High up to 1024 px (slower), never beyond the photo's own pixels">
             Detail
-            <select aria-label="Detail" value={run.detail ?? defaults.detail} onChange={(e) => actions.setRun({ detail: e.target.value as 'standard' | 'high' })}>
+            <select aria-label="Detail" value={run.detail ?? defaults.detail} onChange={(e) => actions.setRun({ detail: e.target.value as Detail })}>
               <option value="standard">Standard</option>
               <option value="high">High</option>
             </select>
