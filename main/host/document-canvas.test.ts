@@ -72,6 +72,23 @@ test('exports and projects keep the canvas: the export has its size, a reopened 
   assert.equal(reopened.edits[0].x, 96);
 });
 
+test('an autosave keeps the canvas: restored, the extend entry and the edit made on the grown canvas come back and run', async () => {
+  const h = f.host.handlers;
+  const mask = await maskPng(128, 64, { x: 96, y: 0, width: 32, height: 64 });
+  const run = await h['edit:run']({ docId: doc.docId, runId: 'r7', editIds: [], mask, canvas: right, settings });
+  const edit = await h['candidate:accept']({ docId: doc.docId, candidateId: run.candidates[0].candidateId });
+  const state = { entries: [{ kind: 'extend' as const, ...right }, { kind: 'edit' as const, editId: edit.editId, label: '' }], position: 2 };
+  const panel = { prompt: '', guidanceScale: null, steps: null, detail: null, seedMode: 'fixed' as const, seed: 7, candidates: 1 };
+  await h['autosave:write']({ docId: doc.docId, state, dirty: true, run: panel, staging: null });
+  const restored = await h['autosave:restore']({});
+  assert.deepEqual(restored.project.state, state);
+  const back = restored.project.edits.find((e) => e.editId === edit.editId)!;
+  assert.deepEqual([back.x, back.y, back.recipe.canvas], [96, 0, right]);
+  const again = await h['edit:run']({ docId: restored.project.document.docId, runId: 'r8', editIds: [edit.editId], mask, canvas: right, settings });
+  assert.equal(again.candidates[0].width, 32);
+  assert.deepEqual(lastEdit().source.patches.map((p) => [p.x, p.y]), [[96, 0]]);
+});
+
 test('a canvas above the photo limit is refused', async () => {
   await assert.rejects(
     (async () => f.host.handlers['export:image']({ docId: doc.docId, editIds: [], format: 'png', canvas: { left: 16384, top: 16384, right: 16384, bottom: 16384 } }))(),
