@@ -11,6 +11,7 @@
  */
 import type { LoadedBundle } from './bundle/load.ts';
 import { enlargeBilinear } from './bilinear.ts';
+import { matchDetail } from './detail-match.ts';
 import { CancelledError } from './errors.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
 import type { SeamToneOptions } from './seam-tone.ts';
@@ -166,5 +167,6 @@ export async function inpaint(
     });
     size = pass.size;
   }
+  if (passes.length && defaults.matchDetail) matchDetail(image, passes[passes.length - 1].mask, size);
   return { image, size, baseImage };
 }

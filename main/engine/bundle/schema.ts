@@ -63,6 +63,8 @@ export const BundleSchema = z
        * respacing spread over [0, upsamplerStart); absent: from pure noise (GLIDE's).
        */
       upsamplerStart: z.number().int().positive().optional(),
+      /** Scale the hole's generated fine detail down to its surroundings' level after the last pass (detail-match.ts). */
+      matchDetail: z.boolean().optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
