@@ -3,7 +3,7 @@
  *
  * Why: the default upsampler (6M parameters, 3,300 steps on one CPU core) adds a texture of about the same
  * strength wherever it works: right on foliage and rock, a visible grain on a clear sky or a blurred
- * background (2-6x the surroundings' fine detail there). The texture's strength is measured as the mean
+ * background (2-6x the surroundings' fine detail there). The texture's strength is measured as the median
  * |Laplacian| of luminance, in the hole and in the known band around it; where the hole has more, its
  * high frequencies (the image less a 3x3 box blur of it) are scaled down to the band's level. Never up:
  * detail the model did not draw is not made. Runs on the last upsampler pass's output, at its resolution.
@@ -35,16 +35,20 @@ export function matchDetail(x: Float32Array, keep: Float32Array, size: number): 
     }
   }
   const lum = luminance(x, plane);
-  let hole = 0, nHole = 0, band = 0, nBand = 0;
+  const hole: number[] = [], band: number[] = [];
   for (let y = 1; y < size - 1; y++) {
     for (let xx = 1; xx < size - 1; xx++) {
       const p = y * size + xx;
       const lap = Math.abs(4 * lum[p] - lum[p - 1] - lum[p + 1] - lum[p - size] - lum[p + size]);
-      if (dist[p] === 0) { hole += lap; nHole++; } else if (dist[p] >= 2 && dist[p] <= BAND) { band += lap; nBand++; }
+      if (dist[p] === 0) hole.push(lap); else if (dist[p] >= 2 && dist[p] <= BAND) band.push(lap);
     }
   }
-  if (!nHole || !nBand || hole === 0) return 1;
-  const gain = Math.min(1, (band / nBand) / (hole / nHole));
+  // Medians: a texture's grain is everywhere, an edge (a cable across a sky) is a few pixels that a mean would count as detail.
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+  if (!hole.length || !band.length) return 1;
+  const inHole = median(hole);
+  if (inHole === 0) return 1;
+  const gain = Math.min(1, median(band) / inHole);
   if (gain >= 1) return 1;
   for (let c = 0; c < 3; c++) {
     const off = c * plane;
