@@ -1,0 +1,128 @@
+/**
+ * The default model's cascade end to end in the engine (run-edit.ts): the 64-px base, then the upsampler
+ * at the crop's own resolution (upsample-plan.ts), pasted back into a real photo. GLIDE_CASCADE_BUNDLE
+ * points it at another bundle (a candidate export in .work/) before one ships.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { DEFAULT_BUNDLE_DIR } from '../../test-support/paths.ts';
+import { type LoadedBundle, loadBundle } from './bundle/load.ts';
+import type { Box } from './compositing/box.ts';
+import { readCurrentPixels } from './compositing/current-pixels.ts';
+import { probeImage } from './compositing/open-image.ts';
+import { CHELSEA, ellipseMask, temporaryDirectory } from './compositing/test-images.ts';
+import { CancelledError } from './errors.ts';
+import type { EditProgress } from './process/engine-work.ts';
+import { runEdit } from './process/run-edit.ts';
+import { EditRequest } from './protocol.ts';
+import { createSchedule } from './sampler.ts';
+import { upsamplerSizes } from './upsample-plan.ts';
+
+const bundleDir = process.env.GLIDE_CASCADE_BUNDLE ?? DEFAULT_BUNDLE_DIR;
+const W = 451;
+const H = 300;
+let bundle: LoadedBundle;
+
+before(async () => {
+  assert.ok(existsSync(path.join(bundleDir, 'bundle.json')), `no bundle at ${bundleDir}`);
+  bundle = await loadBundle(bundleDir, { provider: 'cpu' });
+});
+after(async () => bundle?.release());
+
+async function request(box: Box, outDir: string, settings: Record<string, unknown> = {}) {
+  return EditRequest.parse({
+    type: 'edit', id: 'e1', source: { imagePath: CHELSEA }, mask: new Uint8Array(await ellipseMask(W, H, box)),
+    settings: { prompt: 'a large red circle', seed: 3, steps: 4, preview: false, ...settings }, outDir,
+  });
+}
+
+test('the default bundle is a cascade whose upsampler runs at any multiple of its size step', () => {
+  const up = bundle.manifest.stages.upsampler;
+  assert.ok(up, 'models/default has an upsampler stage');
+  assert.ok(up.resizable, 'the upsampler is resizable');
+});
+
+test('output size follows the crop; progress counts both stages and every pass; unmasked pixels exact', async (t) => {
+  const up = bundle.manifest.stages.upsampler!;
+  const d = bundle.manifest.defaults;
+  const upSteps = createSchedule(up.noiseSchedule, d.upsamplerRespacing!, up.diffusionSteps, d.upsamplerStart ?? up.diffusionSteps).numSteps;
+  for (const box of [{ x: 170, y: 100, width: 90, height: 80 }, { x: 110, y: 50, width: 200, height: 190 }]) {
+    const events: EditProgress[] = [];
+    const req = await request(box, temporaryDirectory(t));
+    const { candidates, settings } = await runEdit(bundle, req, new AbortController().signal, (p) => events.push(p));
+    assert.equal(settings.detail, 'standard');
+    const upEvents = events.filter((e) => e.stage === 'upsampler');
+    const passes = upEvents.length / upSteps;
+    // The crop square is about 1.6x the hole's larger side; the plan follows it.
+    const side = events[0].crop!.width;
+    assert.equal(passes, upsamplerSizes(up, 64, side, 'standard').length, `crop ${side} px`);
+    assert.ok(side < 200 ? passes === 1 : passes === 2, `a ${side}-px crop runs ${passes} pass(es)`);
+    assert.deepEqual(events.map((e) => e.overallStep), Array.from({ length: 4 + passes * upSteps }, (_, i) => i + 1));
+    assert.ok(events.every((e) => e.overallTotal === 4 + passes * upSteps));
+
+    // Every pixel outside the patch is the photo's; inside it, pixels beyond the feather too.
+    const patch = candidates[0];
+    const info = await probeImage(CHELSEA);
+    const full = { x: 0, y: 0, width: W, height: H };
+    const before = await readCurrentPixels({ imagePath: CHELSEA, patches: [] }, info, full);
+    const afterEdit = await readCurrentPixels({ imagePath: CHELSEA, patches: [patch] }, info, full);
+    let changedOutside = 0, changedInside = 0;
+    const margin = 0.25 * Math.max(box.width, box.height); // the feather reaches ~3 sigma = 0.09 of the crop
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const i = (y * W + x) * before.channels;
+      const differs = before.data[i] !== afterEdit.data[i] || before.data[i + 1] !== afterEdit.data[i + 1] || before.data[i + 2] !== afterEdit.data[i + 2];
+      const near = x >= box.x - margin && x < box.x + box.width + margin && y >= box.y - margin && y < box.y + box.height + margin;
+      if (differs && !near) changedOutside++;
+      if (differs && x >= box.x + box.width * 0.3 && x < box.x + box.width * 0.7 && y >= box.y + box.height * 0.3 && y < box.y + box.height * 0.7) changedInside++;
+    }
+    assert.equal(changedOutside, 0, 'no pixel beyond the feathered mask changes');
+    assert.ok(changedInside > 0.5 * (box.width * 0.4) * (box.height * 0.4), 'the hole is regenerated');
+  }
+});
+
+test('Detail high lets a large crop generate at up to 1024 px; standard stops at 512', async () => {
+  const up = bundle.manifest.stages.upsampler!;
+  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'standard').at(-1), 512);
+  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'high').at(-1), 1024);
+});
+
+test('cancel stops within one step of either stage', async (t) => {
+  for (const stage of ['base', 'upsampler'] as const) {
+    const controller = new AbortController();
+    const events: EditProgress[] = [];
+    const req = await request({ x: 170, y: 100, width: 90, height: 80 }, temporaryDirectory(t));
+    const run = runEdit(bundle, req, controller.signal, (p) => {
+      events.push(p);
+      if (p.stage === stage && p.step === 1) controller.abort();
+    });
+    await assert.rejects(run, CancelledError);
+    const at = events.findIndex((e) => e.stage === stage && e.step === 1);
+    assert.ok(events.length - 1 - at <= 1, `${events.length - 1 - at} steps ran after cancelling in the ${stage} stage`);
+  }
+});
+
+test('the upsampled hole has detail: its high frequencies are not those of the 64-px base scaled up', async (t) => {
+  // A hole over the cat's striped fur: the base alone, scaled ~3.5x, is a soft blob.
+  const box = { x: 120, y: 40, width: 150, height: 150 };
+  const req = await request(box, temporaryDirectory(t), { prompt: '' });
+  const { candidates } = await runEdit(bundle, req, new AbortController().signal, () => {});
+  const patch = candidates[0];
+  const lum = async (file: string) => {
+    const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  };
+  const img = await lum(patch.path);
+  // Mean |Laplacian| in the hole's centre (patch coordinates).
+  const cx = box.x + box.width / 2 - patch.x, cy = box.y + box.height / 2 - patch.y, r = box.width * 0.3;
+  let sum = 0, n = 0;
+  for (let y = Math.round(cy - r); y < cy + r; y++) for (let x = Math.round(cx - r); x < cx + r; x++) {
+    const p = y * img.width + x;
+    sum += Math.abs(4 * img.data[p] - img.data[p - 1] - img.data[p + 1] - img.data[p - img.width] - img.data[p + img.width]);
+    n++;
+  }
+  // A 64-px base bilinearly scaled ~3.7x has mean |Laplacian| well under 1 level; the photo's fur ~6.
+  assert.ok(sum / n > 1.5, `mean |Laplacian| in the hole ${(sum / n).toFixed(2)}`);
+});
