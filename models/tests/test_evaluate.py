@@ -1,8 +1,9 @@
 """The evaluation's measures, on held-out scenes whose answers are known."""
 import numpy as np
 import pytest
+import torch
 
-from models.train import dataset, evaluate
+from models.train import dataset, evaluate, shape_classifier
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,11 @@ def test_paired_counts_count_what_b_fixes_and_breaks():
     assert c["sign_test_p"] == 1.0
 
 
-def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b):
+def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b, monkeypatch):
+    # Shape verdicts need only some classifier: an untrained one spares training the real one (600 steps,
+    # minutes of CPU; hours of wall on a busy machine) in a checkout without .work/shape-classifier.pt.
+    torch.manual_seed(0)
+    monkeypatch.setattr(shape_classifier, "load_or_train", lambda: shape_classifier.ShapeClassifier().eval())
     n = 4  # scenes 8, 16, 24, 32: colours 1-4, so "nothing drawn" (colour 0 wins) misses them all
     scenes = {k: b[k][8::8][:n] for k in ("image", "mask", "background", "colour_id", "shape_id")}
     for name, first in (("x", 0), ("y", 2)):
@@ -85,6 +90,7 @@ def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b):
     assert r["seam"]["b_worse"] + r["seam"]["b_better"] <= n
     assert r["colour"]["scenes"] == n and r["colour"]["a_correct"] == n
     assert (r["colour"]["broken"], r["colour"]["fixed"]) == (n, 0)
+    assert r["shape"]["scenes"] == n
     with pytest.raises(SystemExit):
         evaluate.compare(str(tmp_path / "x"), str(tmp_path / "y-bg"))
 
