@@ -8,12 +8,24 @@ import type { RawImage } from './raw-image.ts';
 export function blendThroughFeather(original: RawImage, generated: RawImage, alpha: Uint8Array): Uint8Array {
   const n = original.width * original.height;
   const oc = original.channels;
+  const od = original.data, gd = generated.data;
   const out = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, o = 0, p = 0; i < n; i++, o += oc, p += 3) {
     const a = alpha[i];
-    for (let c = 0; c < 3; c++) {
-      const o = original.data[i * oc + c];
-      out[i * 3 + c] = a === 0 ? o : a === 255 ? generated.data[i * 3 + c] : Math.round(o + ((generated.data[i * 3 + c] - o) * a) / 255);
+    if (a === 0) {
+      out[p] = od[o];
+      out[p + 1] = od[o + 1];
+      out[p + 2] = od[o + 2];
+    } else if (a === 255) {
+      out[p] = gd[p];
+      out[p + 1] = gd[p + 1];
+      out[p + 2] = gd[p + 2];
+    } else {
+      // round(o + (g - o) a / 255) in integers: the numerator o·255 + (g - o)·a is never negative.
+      for (let c = 0; c < 3; c++) {
+        const v = od[o + c];
+        out[p + c] = ((2 * (v * 255 + (gd[p + c] - v) * a) + 255) / 510) | 0;
+      }
     }
   }
   return out;

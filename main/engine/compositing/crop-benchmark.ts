@@ -31,7 +31,8 @@ async function main(photo: string, maskFile: string) {
   }
   const t2 = performance.now();
   const rssAfterCrop = peakRssMB();
-  const crop: EditCrop = { image, plan, original, mask, coverage: null, inputs };
+  const maskBox = { ...fullMask.bbox, x: fullMask.bbox.x - plan.box.x, y: fullMask.bbox.y - plan.box.y };
+  const crop: EditCrop = { image, plan, original, mask, maskBox, coverage: null, inputs };
   const output = new Float32Array(3 * 256 * 256).fill(-1).fill(1, 0, 256 * 256);
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crop-benchmark-'));
   const t3 = performance.now();

@@ -7,16 +7,14 @@
 import type { ImageSource, Patch } from '../protocol.ts';
 import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
-import { blendThroughFeather } from './blend.ts';
+import { blendRegion } from './blend-region.ts';
 import type { Box } from './box.ts';
-import { featherAlpha, featherSigma } from './feather.ts';
-import { modelOutputToBox } from './from-model.ts';
 import { keepMaskForModel } from './keep-mask.ts';
 import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
 import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { writePatch } from './patch-file.ts';
 import type { RawImage } from './raw-image.ts';
-import { correctSeamTone, type SeamCorrectionOptions } from './seam-correction.ts';
+import type { SeamCorrectionOptions } from './seam-correction.ts';
 import { cropToModelImage } from './to-model.ts';
 
 export interface EditCropOptions extends DecodeOptions, CropPlanOptions {
@@ -39,6 +37,8 @@ export interface EditCrop {
   original: RawImage;
   /** The mask inside plan.box, 1 = generate. */
   mask: Uint8Array;
+  /** The smallest box holding every generate pixel, in plan.box's coordinates. */
+  maskBox: Box;
   /** A soft mask's blend weights inside plan.box (0..255); null: the blend feathers the hard mask itself. */
   coverage: Uint8Array | null;
   /** One per requested size, in the order asked for. */
@@ -67,7 +67,8 @@ export async function prepareEditCrop(
       keep: keepMaskForModel(mask, plan, size, options.keepMaskDilation ?? 1),
     });
   }
-  return { image, plan, original, mask, coverage, inputs };
+  const maskBox = { ...fullMask.bbox, x: fullMask.bbox.x - plan.box.x, y: fullMask.bbox.y - plan.box.y };
+  return { image, plan, original, mask, maskBox, coverage, inputs };
 }
 
 export interface PasteBackOptions extends SeamCorrectionOptions {
@@ -77,40 +78,21 @@ export interface PasteBackOptions extends SeamCorrectionOptions {
   seamCorrection?: boolean;
 }
 
-/** 1 per box pixel whose model cell was generated (keep-mask 0): where the output is the model's own. */
-function generatedByModel(keep: Float32Array, size: number, plan: CropPlan): Uint8Array {
-  const { box, pad, square } = plan;
-  const cell = (p: number) => Math.min(size - 1, Math.floor((p * size) / square.width));
-  const out = new Uint8Array(box.width * box.height);
-  for (let y = 0; y < box.height; y++) {
-    const row = cell(y + pad.top) * size;
-    for (let x = 0; x < box.width; x++) out[y * box.width + x] = keep[row + cell(x + pad.left)] === 0 ? 1 : 0;
-  }
-  return out;
-}
-
-/** The blended RGB pixels of the crop box for one model output [1,3,S,S] in [-1, 1]. */
+/** The blended RGB pixels of the whole crop box for one model output [1,3,S,S] in [-1, 1]. */
 export async function blendModelOutput(
   crop: EditCrop,
   output: Float32Array,
   outputSize: number,
   options: PasteBackOptions = {},
 ): Promise<Uint8Array> {
-  return (await blendWithWeights(crop, output, outputSize, options)).rgb;
-}
-
-async function blendWithWeights(crop: EditCrop, output: Float32Array, outputSize: number, options: PasteBackOptions): Promise<{ rgb: Uint8Array; alpha: Uint8Array }> {
-  const { plan } = crop;
-  const generated = await modelOutputToBox(output, outputSize, plan);
-  const sigma = featherSigma(plan.square.width, options.featherFraction);
-  // A soft mask is the person's own feather: blend by it exactly, so nothing outside it changes.
-  const alpha = crop.coverage ?? (await featherAlpha(crop.mask, plan.box.width, plan.box.height, sigma));
-  if (options.seamCorrection ?? true) {
-    const input = crop.inputs.find((i) => i.size === outputSize);
-    const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan) : undefined;
-    correctSeamTone(generated, crop.original, crop.mask, alpha, options, modelGenerated);
-  }
-  return { rgb: blendThroughFeather(crop.original, generated, alpha), alpha };
+  const { region, rgb } = await blendRegion(crop, output, outputSize, options);
+  const { original } = crop;
+  const { width, height } = crop.plan.box;
+  const oc = original.channels;
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = original.data[i * oc + c];
+  for (let y = 0; y < region.height; y++) out.set(rgb.subarray(y * region.width * 3, (y + 1) * region.width * 3), ((region.y + y) * width + region.x) * 3);
+  return out;
 }
 
 /** The part of the box (box coordinates) where the blend weight is above 0: every pixel outside it is the photo's. */
@@ -143,16 +125,17 @@ export async function pasteBack(
   outDir: string,
   options: PasteBackOptions = {},
 ): Promise<Patch> {
-  const { rgb, alpha } = await blendWithWeights(crop, output, outputSize, options);
+  const { region, rgb, alpha } = await blendRegion(crop, output, outputSize, options);
   const { box } = crop.plan;
-  const part = changedBox(alpha, box.width, box.height);
+  const part = changedBox(alpha, region.width, region.height);
   let pixels = rgb;
-  if (part.width !== box.width || part.height !== box.height) {
+  if (part.width !== region.width || part.height !== region.height) {
     pixels = new Uint8Array(part.width * part.height * 3);
     for (let y = 0; y < part.height; y++) {
-      const from = ((part.y + y) * box.width + part.x) * 3;
+      const from = ((part.y + y) * region.width + part.x) * 3;
       pixels.set(rgb.subarray(from, from + part.width * 3), y * part.width * 3);
     }
   }
-  return writePatch(pixels, { x: box.x + part.x, y: box.y + part.y, width: part.width, height: part.height }, outDir, crop.image.iccProfile);
+  const placed = { x: box.x + region.x + part.x, y: box.y + region.y + part.y, width: part.width, height: part.height };
+  return writePatch(pixels, placed, outDir, crop.image.iccProfile);
 }

@@ -23,6 +23,17 @@ const EXACT_BLUR_MAX_SIGMA = 10;
  */
 const FULL_SCALE_MAX_SIGMA = 8;
 
+/**
+ * About how far past the mask the weights are above 0, in pixels: sharp's Gaussian is cut where it
+ * falls below a fifth of its peak (under 2 sigma), plus the cells of the reduced-scale path's
+ * resampling. An estimate: blendRegion checks the weights at the edge of what it computed and widens
+ * it if any reached there, so pixels past the reach keep the photo's value either way.
+ */
+export function featherReach(sigma: number): number {
+  const factor = Math.max(1, Math.floor(sigma / FULL_SCALE_MAX_SIGMA));
+  return Math.ceil(2 * sigma) + 3 * factor + 2;
+}
+
 export async function featherAlpha(boxMask: Uint8Array, width: number, height: number, sigma: number): Promise<Uint8Array> {
   const scaled = new Uint8Array(boxMask.length);
   for (let i = 0; i < boxMask.length; i++) scaled[i] = boxMask[i] ? 255 : 0;

@@ -3,6 +3,7 @@
  * square's size in photo pixels and cut to the plan's box (dropping any edge padding).
  */
 import sharp from 'sharp';
+import type { Box } from './box.ts';
 import type { CropPlan } from './crop-plan.ts';
 import { ImageError } from './errors.ts';
 import type { RawImage } from './raw-image.ts';
@@ -25,16 +26,20 @@ export function quantiseModelImage(image: Float32Array, size: number): Uint8Arra
   return out;
 }
 
-export async function modelOutputToBox(image: Float32Array, size: number, plan: CropPlan): Promise<RawImage> {
+/**
+ * The output resized to the square and cut to the plan's box, or to `region` of it (box coordinates).
+ * After resize(), extract() cuts the resized square, so only what is asked for is ever materialised.
+ */
+export async function modelOutputToBox(image: Float32Array, size: number, plan: CropPlan, region?: Box): Promise<RawImage> {
   const rgb = quantiseModelImage(image, size);
   const side = plan.square.width;
   const { box, pad } = plan;
+  const r = region ?? { x: 0, y: 0, width: box.width, height: box.height };
   let pipeline = sharp(rgb, { raw: { width: size, height: size, channels: 3 } });
   if (side !== size) {
     const kernel = side > size ? ENLARGE_OUTPUT_KERNEL : REDUCE_OUTPUT_KERNEL;
     pipeline = pipeline.resize(side, side, { fit: 'fill', kernel });
   }
-  // After resize(), extract() cuts the resized square, so only the box is ever materialised.
-  const data = await pipeline.extract({ left: pad.left, top: pad.top, width: box.width, height: box.height }).raw().toBuffer();
-  return { data, width: box.width, height: box.height, channels: 3 };
+  const data = await pipeline.extract({ left: pad.left + r.x, top: pad.top + r.y, width: r.width, height: r.height }).raw().toBuffer();
+  return { data, width: r.width, height: r.height, channels: 3 };
 }

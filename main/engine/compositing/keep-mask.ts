@@ -41,16 +41,21 @@ export function keepMaskForModel(boxMask: Uint8Array, plan: CropPlan, size: numb
   const { width, height } = plan.box;
   const gen = new Uint8Array(size * size);
   const rowCells = new Uint8Array(size);
+  // Runs of generate pixels along each row: a run covers a contiguous span of cells.
+  const firstCell = (x: number) => cellsTouched(x + plan.pad.left, side, size)[0];
+  const lastCell = (x: number) => cellsTouched(x + plan.pad.left, side, size)[1];
   for (let y = 0; y < height; y++) {
+    const row = boxMask.subarray(y * width, (y + 1) * width);
+    let start = row.findIndex((v) => v !== 0);
+    if (start < 0) continue;
     rowCells.fill(0);
-    let any = false;
-    for (let x = 0; x < width; x++) {
-      if (!boxMask[y * width + x]) continue;
-      const [c0, c1] = cellsTouched(x + plan.pad.left, side, size);
-      for (let c = c0; c <= c1; c++) rowCells[c] = 1;
-      any = true;
+    while (start >= 0 && start < width) {
+      let end = start + 1;
+      while (end < width && row[end] !== 0) end++;
+      rowCells.fill(1, firstCell(start), lastCell(end - 1) + 1);
+      start = end;
+      while (start < width && row[start] === 0) start++;
     }
-    if (!any) continue;
     const [r0, r1] = cellsTouched(y + plan.pad.top, side, size);
     for (let r = r0; r <= r1; r++) {
       for (let c = 0; c < size; c++) if (rowCells[c]) gen[r * size + c] = 1;

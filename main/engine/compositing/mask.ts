@@ -91,7 +91,8 @@ export async function decodeMask(png: Uint8Array, image: Size, maxPixels: number
 /** The mask inside a box of the photo, one byte per pixel: 1 = generate, 0 = keep. */
 export function cropMask(mask: Mask, box: Box): Uint8Array {
   const out = new Uint8Array(box.width * box.height);
-  copyRegion(mask, mask.data, box, (v) => (v ? 1 : 0), out);
+  copyRegion(mask, mask.data, box, out);
+  for (let i = 0; i < out.length; i++) if (out[i]) out[i] = 1;
   return out;
 }
 
@@ -99,19 +100,19 @@ export function cropMask(mask: Mask, box: Box): Uint8Array {
 export function cropCoverage(mask: Mask, box: Box): Uint8Array | null {
   if (!mask.coverage) return null;
   const out = new Uint8Array(box.width * box.height);
-  copyRegion(mask, mask.coverage, box, (v) => v, out);
+  copyRegion(mask, mask.coverage, box, out);
   return out;
 }
 
-function copyRegion(mask: Mask, from: Uint8Array, box: Box, map: (v: number) => number, out: Uint8Array): void {
+/** Copies the mask's region rows that overlap `box` into `out` (box-sized, zero elsewhere). */
+function copyRegion(mask: Mask, from: Uint8Array, box: Box, out: Uint8Array): void {
   const r = mask.region;
+  const x0 = Math.max(box.x, r.x), x1 = Math.min(box.x + box.width, r.x + r.width);
+  if (x1 <= x0) return;
   for (let y = 0; y < box.height; y++) {
     const my = box.y + y - r.y;
     if (my < 0 || my >= r.height) continue;
-    for (let x = 0; x < box.width; x++) {
-      const mx = box.x + x - r.x;
-      if (mx < 0 || mx >= r.width) continue;
-      out[y * box.width + x] = map(from[my * r.width + mx]);
-    }
+    const start = my * r.width + (x0 - r.x);
+    out.set(from.subarray(start, start + (x1 - x0)), y * box.width + (x0 - box.x));
   }
 }

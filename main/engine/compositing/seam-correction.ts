@@ -91,11 +91,13 @@ export function correctSeamTone(
   const counts = new Float64Array(gw * gh);
   const total = [0, 0, 0];
   let bandPixels = 0;
+  const columnCell = new Int32Array(width);
+  for (let x = 0; x < width; x++) columnCell[x] = (x / cell) | 0;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
+    const rowCell = ((y / cell) | 0) * gw;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
       if (boxMask[i] || !alpha[i] || (modelGenerated && !modelGenerated[i])) continue;
-      const g = ((y / cell) | 0) * gw + ((x / cell) | 0);
+      const g = rowCell + columnCell[x];
       for (let c = 0; c < 3; c++) {
         const d = original.data[i * oc + c] - generated.data[i * 3 + c];
         sums[g * 3 + c] += d;
@@ -121,24 +123,32 @@ export function correctSeamTone(
     }
   }
 
-  // Bilinear between cell centres, applied only where the generated pixels will show.
+  // Bilinear between cell centres, applied only where the generated pixels will show: per row, the
+  // field is first interpolated vertically (one value per cell and channel), then along the row.
+  const fx0 = new Int32Array(width), fx1 = new Int32Array(width), ftx = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gw - 1);
+    const x0 = Math.floor(fx);
+    fx0[x] = x0 * 3;
+    fx1[x] = Math.min(x0 + 1, gw - 1) * 3;
+    ftx[x] = fx - x0;
+  }
+  const rowField = new Float32Array(gw * 3);
+  const data = generated.data;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gh - 1);
     const y0 = Math.floor(fy);
     const y1 = Math.min(y0 + 1, gh - 1);
     const ty = fy - y0;
+    for (let k = 0; k < gw * 3; k++) rowField[k] = field[y0 * gw * 3 + k] * (1 - ty) + field[y1 * gw * 3 + k] * ty;
+    const rowStart = y * width;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!alpha[i]) continue;
-      const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gw - 1);
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(x0 + 1, gw - 1);
-      const tx = fx - x0;
+      if (!alpha[rowStart + x]) continue;
+      const a = fx0[x], b = fx1[x], tx = ftx[x];
+      const p = (rowStart + x) * 3;
       for (let c = 0; c < 3; c++) {
-        const top = field[(y0 * gw + x0) * 3 + c] * (1 - tx) + field[(y0 * gw + x1) * 3 + c] * tx;
-        const bottom = field[(y1 * gw + x0) * 3 + c] * (1 - tx) + field[(y1 * gw + x1) * 3 + c] * tx;
-        const shifted = generated.data[i * 3 + c] + top * (1 - ty) + bottom * ty;
-        generated.data[i * 3 + c] = Math.min(255, Math.max(0, Math.round(shifted)));
+        const shifted = data[p + c] + rowField[a + c] * (1 - tx) + rowField[b + c] * tx;
+        data[p + c] = shifted <= 0 ? 0 : shifted >= 255 ? 255 : Math.round(shifted);
       }
     }
   }

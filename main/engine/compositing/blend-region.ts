@@ -1,0 +1,109 @@
+/**
+ * The blend of one model output into the crop, done only where it can change anything: the mask's
+ * box grown by the feather's reach (checked: widened if the weights reach its cut edges; a soft mask's
+ * own weights reach no farther than the mask), not the whole crop box, whose context around the mask
+ * is there for the model alone. A stroke across a 24 MP
+ * photo has a crop of the whole photo but a blend of about 40% of it, so resizing the output, the
+ * feather, the seam correction and the blend all cost the edit's size.
+ */
+import { blendThroughFeather } from './blend.ts';
+import type { Box } from './box.ts';
+import type { CropPlan } from './crop-plan.ts';
+import type { EditCrop, PasteBackOptions } from './edit-crop.ts';
+import { featherAlpha, featherReach, featherSigma } from './feather.ts';
+import { modelOutputToBox } from './from-model.ts';
+import type { RawImage } from './raw-image.ts';
+import { correctSeamTone } from './seam-correction.ts';
+
+export interface BlendedRegion {
+  /** Where the blend can differ from the photo, in the crop box's coordinates. */
+  region: Box;
+  /** The blended RGB pixels of the region. */
+  rgb: Uint8Array;
+  /** The blend weight per region pixel (0: the photo's pixel, unchanged). */
+  alpha: Uint8Array;
+}
+
+/** The crop box's part that the blend can change: the mask's box, grown by `margin`, inside the box. */
+export function reachOf(maskBox: Box, margin: number, box: { width: number; height: number }): Box {
+  const x0 = Math.max(0, maskBox.x - margin), y0 = Math.max(0, maskBox.y - margin);
+  const x1 = Math.min(box.width, maskBox.x + maskBox.width + margin), y1 = Math.min(box.height, maskBox.y + maskBox.height + margin);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Rows of a one-byte-per-pixel raster (the box's width) cut to a region. */
+function cutBytes(from: Uint8Array, width: number, r: Box): Uint8Array {
+  if (r.x === 0 && r.y === 0 && r.width === width && from.length === r.width * r.height) return from;
+  const out = new Uint8Array(r.width * r.height);
+  for (let y = 0; y < r.height; y++) out.set(from.subarray((r.y + y) * width + r.x, (r.y + y) * width + r.x + r.width), y * r.width);
+  return out;
+}
+
+function cutImage(image: RawImage, r: Box): RawImage {
+  const c = image.channels;
+  if (r.x === 0 && r.y === 0 && r.width === image.width && r.height === image.height) return image;
+  const data = new Uint8Array(r.width * r.height * c);
+  for (let y = 0; y < r.height; y++) {
+    const from = ((r.y + y) * image.width + r.x) * c;
+    data.set(image.data.subarray(from, from + r.width * c), y * r.width * c);
+  }
+  return { data, width: r.width, height: r.height, channels: c };
+}
+
+/** 1 per region pixel whose model cell was generated (keep-mask 0): where the output is the model's own. */
+function generatedByModel(keep: Float32Array, size: number, plan: CropPlan, r: Box): Uint8Array {
+  const { pad, square } = plan;
+  const cell = (p: number) => Math.min(size - 1, Math.floor((p * size) / square.width));
+  const out = new Uint8Array(r.width * r.height);
+  for (let y = 0; y < r.height; y++) {
+    const row = cell(r.y + y + pad.top) * size;
+    for (let x = 0; x < r.width; x++) out[y * r.width + x] = keep[row + cell(r.x + x + pad.left)] === 0 ? 1 : 0;
+  }
+  return out;
+}
+
+/** Whether a weight above 0 lies on an edge of `region` that is not the crop box's own edge (the feather may reach past it). */
+function reachesCut(alpha: Uint8Array, region: Box, box: { width: number; height: number }): boolean {
+  const { width, height } = region;
+  const row = (y: number) => alpha.subarray(y * width, (y + 1) * width).some((v) => v > 0);
+  const column = (x: number) => {
+    for (let y = 0; y < height; y++) if (alpha[y * width + x]) return true;
+    return false;
+  };
+  return (
+    (region.y > 0 && row(0)) ||
+    (region.y + height < box.height && row(height - 1)) ||
+    (region.x > 0 && column(0)) ||
+    (region.x + width < box.width && column(width - 1))
+  );
+}
+
+/** The hard mask's feather weights over the smallest region that holds all of them. */
+async function featheredRegion(crop: EditCrop, sigma: number): Promise<{ region: Box; mask: Uint8Array; alpha: Uint8Array }> {
+  const { box } = crop.plan;
+  for (let margin = featherReach(sigma); ; margin *= 2) {
+    const region = reachOf(crop.maskBox, margin, box);
+    const mask = cutBytes(crop.mask, box.width, region);
+    const alpha = await featherAlpha(mask, region.width, region.height, sigma);
+    const whole = region.width === box.width && region.height === box.height;
+    if (whole || !reachesCut(alpha, region, box)) return { region, mask, alpha };
+  }
+}
+
+export async function blendRegion(crop: EditCrop, output: Float32Array, outputSize: number, options: PasteBackOptions = {}): Promise<BlendedRegion> {
+  const { plan } = crop;
+  const { box } = plan;
+  const sigma = featherSigma(plan.square.width, options.featherFraction);
+  // A soft mask is the person's own feather: blend by it exactly, so nothing outside it changes.
+  const { region, mask, alpha } = crop.coverage
+    ? { region: crop.maskBox, mask: cutBytes(crop.mask, box.width, crop.maskBox), alpha: cutBytes(crop.coverage, box.width, crop.maskBox) }
+    : await featheredRegion(crop, sigma);
+  const original = cutImage(crop.original, region);
+  const generated = await modelOutputToBox(output, outputSize, plan, region);
+  if (options.seamCorrection ?? true) {
+    const input = crop.inputs.find((i) => i.size === outputSize);
+    const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan, region) : undefined;
+    correctSeamTone(generated, original, mask, alpha, options, modelGenerated);
+  }
+  return { region, rgb: blendThroughFeather(original, generated, alpha), alpha };
+}
