@@ -3,16 +3,18 @@
  * (not a test): time to open and show a 24 MP JPEG, frame times while painting on it, the
  * renderer's memory with it open, and click-Run-to-result time with the model e2e uses: run.engineEditMs
  * is the model's own sampling time, run.overheadRatio click-to-result divided by it (1 = no overhead),
- * run.engineWholeEditMs the engine's whole edit (crop, sampling, paste-back).
+ * run.engineWholeEditMs the engine's whole edit (crop, sampling, paste-back). openCpuMs and run.cpuMs
+ * are the CPU time each process spent on that step (serve's host, the engine, Chromium's renderer and
+ * its other processes): on a busy machine wall times stretch, CPU times much less.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { launchBrowser, newEditorPage } from './support/browser.ts';
 import { e2eBundle } from './support/e2e-bundle.ts';
 import { EditorPage } from './support/editor-page.ts';
+import { chromiumMemory, chromiumProcesses, cpuByGroup, cpuSince } from './support/process-stats.ts';
 import { startServe } from './support/serve-process.ts';
 import { FIXTURES_DIR } from '../test-support/paths.ts';
 
@@ -35,31 +37,6 @@ function stats(values: number[]) {
   return { n: s.length, median: at(0.5), p95: at(0.95), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-/** Resident and proportional memory of Chromium's processes under this one, by type (Linux /proc). */
-function chromiumMemory(rootPid: number): Record<string, { rssMB: number; pssMB: number }> {
-  const out: Record<string, { rssMB: number; pssMB: number }> = {};
-  const pids = execFileSync('ps', ['-e', '-o', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-  const descendants = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of pids) if (descendants.has(ppid) && !descendants.has(pid)) (descendants.add(pid), (grew = true));
-  }
-  for (const pid of descendants) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('chromium')) continue;
-      const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
-      const prev = out[type] ?? { rssMB: 0, pssMB: 0 };
-      out[type] = { rssMB: prev.rssMB + kb('Rss') / 1024, pssMB: prev.pssMB + kb('Pss') / 1024 };
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-editor-'));
   const bundle = e2eBundle();
@@ -75,7 +52,18 @@ async function main(): Promise<void> {
       photo: `${SIZE.width}×${SIZE.height} JPEG, ${(statSync(photo).size / 1e6).toFixed(1)} MB`,
     };
 
+    // CPU time per process, read before and after each step.
+    const chromium = chromiumProcesses(process.pid);
+    const cpu = () =>
+      cpuByGroup({
+        host: [serve.pid],
+        engine: [serve.enginePid()],
+        renderer: chromium.filter((p) => p.type === 'renderer').map((p) => p.pid),
+        browserOther: chromium.filter((p) => p.type !== 'renderer').map((p) => p.pid),
+      });
+
     // 1. Open and show.
+    const openCpu = cpu();
     const t0 = performance.now();
     await page.setInputFiles('input[aria-label="Photo file"]', photo);
     // The size appears when the host has the photo; the canvas is aria-busy until it has drawn it.
@@ -83,6 +71,7 @@ async function main(): Promise<void> {
     await page.waitForSelector('[data-testid="canvas"][aria-busy="false"]', { timeout: 120_000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     figures.openAndShowMs = Math.round(performance.now() - t0);
+    figures.openCpuMs = cpuSince(openCpu, cpu());
 
     // 2. Frame times while painting (real mouse input through the browser, ~2 s drag).
     editor.setImageSize(SIZE);
@@ -132,12 +121,14 @@ async function main(): Promise<void> {
     // 4. Click Run → candidates on screen.
     await editor.prompt('a red circle');
     await editor.runSettings({ steps: bundle.isDefault ? 25 : 10, candidates: 1 });
+    const runCpu = cpu();
     const runStart = performance.now();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('status').filter({ hasText: /Starting|step/ }).first().waitFor({ timeout: 120_000 });
     const maskMs = performance.now() - runStart;
     await page.getByRole('option', { name: /Candidate 1/ }).waitFor({ timeout: 600_000 });
     const clickToResultMs = Math.round(performance.now() - runStart);
+    const runCpuMs = cpuSince(runCpu, cpu());
     const lastRun = page.getByText(/^Last run:/);
     const statusBar = await lastRun.textContent();
     const tooltip = (await lastRun.getAttribute('title')) ?? '';
@@ -151,6 +142,7 @@ async function main(): Promise<void> {
       overheadRatio: +(clickToResultMs / engineEditMs).toFixed(2),
       engineWholeEditMs,
       fullResMaskAndUploadMs: Math.round(maskMs),
+      cpuMs: runCpuMs,
       statusBar,
     };
     console.log(JSON.stringify(figures, null, 2));

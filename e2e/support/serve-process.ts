@@ -7,6 +7,8 @@ import { REPO_ROOT } from '../../test-support/paths.ts';
 
 export interface ServeProcess {
   url: string;
+  /** The server's own process. */
+  pid: number;
   origin: string;
   /** The engine process serve started (a child of serve's process), or undefined while none runs. */
   enginePid(): number | undefined;
@@ -55,6 +57,7 @@ export async function startServe(bundleDir: string | null, timeoutMs = 60_000, s
   };
   return {
     url,
+    pid: child.pid!,
     origin: new URL(url).origin,
     output: () => output,
     enginePid,

@@ -1,13 +1,15 @@
 /**
  * The Konva stage of the editor: the photo (display copy stretched over its full-resolution extent,
- * so every node works in image pixels), the accepted edits' patches, the staged candidate or the
- * run's preview, the mask overlay, and a UI layer (brush cursor, run crop). An extended canvas shows
- * its new area in the grey the host fills it with, the photo at its place inside. The stage's scale
- * and position are the view; plain methods drive it, React never touches it.
+ * so every node works in image pixels), the accepted edits' patches, the staged candidate, the run's
+ * preview (a layer of its own, so a progress step redraws only it), the mask overlay, and a UI layer
+ * (brush cursor, run crop). An extended canvas shows its new area in the grey the host fills it with,
+ * the photo at its place inside. The photo, patches and candidate are decoded once (patches at the
+ * display copy's resolution) and drawn from a copy about the size they are shown (ImagePyramid). The stage's scale and position are the view; plain methods drive it, React never touches it.
  */
 import Konva from 'konva';
 import { NO_PADDING, type CanvasGeometry } from '../mask/placed-ops.ts';
 import { loadImage } from './image-loader.ts';
+import { ImagePyramid } from './image-pyramid.ts';
 import { MaskLayer } from './mask-layer.ts';
 import { actualSizeView, fitView, zoomAt, type View } from './viewport.ts';
 
@@ -29,6 +31,7 @@ export class EditorCanvas {
   readonly stage: Konva.Stage;
   readonly mask = new MaskLayer();
   private readonly photoLayer = new Konva.Layer({ listening: false });
+  private readonly previewLayer = new Konva.Layer({ listening: false });
   private readonly uiLayer = new Konva.Layer({ listening: false });
   private readonly photo = new Konva.Image({ image: undefined, listening: false });
   /** The canvas's area beyond the photo (extend canvas), before a run fills it. */
@@ -39,6 +42,8 @@ export class EditorCanvas {
   private readonly cropFrame = new Konva.Rect({ stroke: '#ffffff', dash: [6, 4], strokeScaleEnabled: false, strokeWidth: 1.5, visible: false });
   private readonly cursor = new Konva.Circle({ stroke: '#ffffff', strokeWidth: 1, strokeScaleEnabled: false, shadowColor: '#000', shadowBlur: 2, shadowForStrokeEnabled: true, visible: false });
   private readonly patchNodes = new Map<string, Konva.Image>();
+  /** The decoded images behind the photo, patch and candidate nodes. */
+  private readonly pyramids = new Map<Konva.Image, ImagePyramid>();
   private readonly viewListeners = new Set<(v: View) => void>();
   /** The canvas's size in full-resolution pixels (the photo's, unless extended). */
   imageSize = { width: 1, height: 1 };
@@ -56,9 +61,10 @@ export class EditorCanvas {
 
   constructor(readonly container: HTMLDivElement) {
     this.stage = new Konva.Stage({ container, width: container.clientWidth || 1, height: container.clientHeight || 1 });
-    this.photoLayer.add(this.emptyCanvas, this.photo, this.patchGroup, this.candidate, this.preview);
+    this.photoLayer.add(this.emptyCanvas, this.photo, this.patchGroup, this.candidate);
+    this.previewLayer.add(this.preview);
     this.uiLayer.add(this.cropFrame, this.cursor);
-    this.stage.add(this.photoLayer, this.mask.layer, this.uiLayer);
+    this.stage.add(this.photoLayer, this.previewLayer, this.mask.layer, this.uiLayer);
     this.resizeObserver = new ResizeObserver(() => {
       this.stage.size({ width: container.clientWidth || 1, height: container.clientHeight || 1 });
       this.stage.batchDraw();
@@ -67,24 +73,25 @@ export class EditorCanvas {
   }
 
   get hasDocument(): boolean {
-    return this.docToken > 0 && !!this.photo.image();
+    return this.docToken > 0 && this.pyramids.has(this.photo);
   }
 
   async setDocument(doc: { width: number; height: number; display: { url: string; width: number; height: number } }): Promise<void> {
     const token = ++this.docToken;
     // Assistive technology (and the benchmark) learn that the canvas is loading until the photo is drawn.
     this.container.setAttribute('aria-busy', 'true');
-    const img = await loadImage(doc.display.url).catch((error: unknown) => {
+    const pyramid = await ImagePyramid.load(doc.display.url).catch((error: unknown) => {
       if (token === this.docToken) this.container.setAttribute('aria-busy', 'false');
       throw error;
     });
-    if (token !== this.docToken) return;
+    if (token !== this.docToken) return pyramid.close();
     this.photoSize = this.imageSize = { width: doc.width, height: doc.height };
     this.padding = NO_PADDING;
     this.displayScale = doc.display.width / doc.width;
-    this.photo.setAttrs({ image: img, x: 0, y: 0, width: doc.width, height: doc.height });
+    this.photo.position({ x: 0, y: 0 }).size({ width: doc.width, height: doc.height });
+    this.setPyramid(this.photo, pyramid);
     this.emptyCanvas.visible(false);
-    for (const node of this.patchNodes.values()) node.destroy();
+    for (const node of this.patchNodes.values()) this.dropNode(node);
     this.patchNodes.clear();
     this.mask.setExtent(this.imageSize, this.displayScale);
     this.setCandidate(null, 1);
@@ -120,9 +127,10 @@ export class EditorCanvas {
 
   /** The canvas as shown (display copy and the loaded patches over it, the empty area grey), at the display copy's resolution. */
   shownPixels(): ImageData | null {
-    const img = this.photo.image() as HTMLImageElement | undefined;
-    if (!img) return null;
-    const patches = (this.patchGroup.getChildren() as Konva.Image[]).filter((n) => n.image()); // in z-order
+    const pyramid = this.pyramids.get(this.photo);
+    if (!pyramid) return null;
+    const photo = pyramid.base;
+    const patches = (this.patchGroup.getChildren() as Konva.Image[]).filter((n) => this.pyramids.has(n)); // in z-order
     const key = `${this.docToken}:${this.imageSize.width}x${this.imageSize.height}+${this.padding.left}+${this.padding.top}:${patches.map((n) => `${n._id}@${n.x()},${n.y()}`).join(',')}`;
     if (this.shown?.key === key) return this.shown.pixels;
     const scale = this.maskScale();
@@ -130,11 +138,42 @@ export class EditorCanvas {
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
     ctx.fillStyle = EMPTY_CANVAS_COLOUR;
-    if (width !== img.naturalWidth || height !== img.naturalHeight) ctx.fillRect(0, 0, width, height);
-    ctx.drawImage(img, this.padding.left * scale, this.padding.top * scale, this.photoSize.width * scale, this.photoSize.height * scale);
-    for (const n of patches) ctx.drawImage(n.image() as CanvasImageSource, n.x() * scale, n.y() * scale, n.width() * scale, n.height() * scale);
+    if (width !== pyramid.size.width || height !== pyramid.size.height) ctx.fillRect(0, 0, width, height);
+    ctx.drawImage(photo, this.padding.left * scale, this.padding.top * scale, this.photoSize.width * scale, this.photoSize.height * scale);
+    for (const n of patches) ctx.drawImage(this.pyramids.get(n)!.base, n.x() * scale, n.y() * scale, n.width() * scale, n.height() * scale);
     this.shown = { key, pixels: ctx.getImageData(0, 0, width, height) };
     return this.shown.pixels;
+  }
+
+  /** Device pixels per image pixel at the current view. */
+  private shownScale(): number {
+    return this.view.scale * (window.devicePixelRatio || 1);
+  }
+
+  /** Gives a node its decoded image (the node's previous one is freed) and picks the copy for the view. */
+  private setPyramid(node: Konva.Image, pyramid: ImagePyramid | null): void {
+    this.pyramids.get(node)?.close();
+    if (pyramid) this.pyramids.set(node, pyramid);
+    else this.pyramids.delete(node);
+    node.image(pyramid ? this.pickFor(node, pyramid) : undefined);
+  }
+
+  private pickFor(node: Konva.Image, pyramid: ImagePyramid): CanvasImageSource {
+    return pyramid.pick(node.width() * this.shownScale(), () => {
+      if (this.pyramids.get(node) !== pyramid) return;
+      node.image(this.pickFor(node, pyramid));
+      this.photoLayer.batchDraw();
+    });
+  }
+
+  private dropNode(node: Konva.Image): void {
+    this.setPyramid(node, null);
+    node.destroy();
+  }
+
+  /** A patch's size at the display copy's resolution, where it is smaller (the canvas never shows more of it). */
+  private atDisplayScale(p: { width: number; height: number }): { width: number; height: number } | undefined {
+    return this.displayScale < 1 ? { width: p.width * this.displayScale, height: p.height * this.displayScale } : undefined;
   }
 
   /** Shows exactly these patches, in this order (the accepted edits the history applies). */
@@ -142,7 +181,7 @@ export class EditorCanvas {
     const wanted = new Set(patches.map((p) => p.id));
     for (const [id, node] of this.patchNodes) {
       if (!wanted.has(id)) {
-        node.destroy();
+        this.dropNode(node);
         this.patchNodes.delete(id);
       }
     }
@@ -152,11 +191,22 @@ export class EditorCanvas {
         node = new Konva.Image({ image: undefined, x: p.x, y: p.y, width: p.width, height: p.height, listening: false });
         this.patchNodes.set(p.id, node);
         this.patchGroup.add(node);
-        const target = node;
-        void loadImage(p.url).then((img) => {
-          target.image(img);
-          this.photoLayer.batchDraw();
-        });
+        const staged = this.candidateUrl === p.url ? this.pyramids.get(this.candidate) : undefined;
+        if (staged) {
+          // The accepted candidate: its decoded image moves to the patch, not decoded again.
+          this.pyramids.delete(this.candidate);
+          this.candidate.image(undefined).visible(false);
+          this.candidateUrl = null;
+          this.setPyramid(node, staged);
+        } else {
+          const target = node;
+          const token = this.docToken;
+          void ImagePyramid.load(p.url, this.atDisplayScale(p)).then((pyramid) => {
+            if (token !== this.docToken || this.patchNodes.get(p.id) !== target) return pyramid.close();
+            this.setPyramid(target, pyramid);
+            this.photoLayer.batchDraw();
+          });
+        }
       }
       node.position({ x: p.x, y: p.y }); // an extended canvas moves the edits made before it
       node.zIndex(index);
@@ -168,17 +218,17 @@ export class EditorCanvas {
   setCandidate(c: Omit<Placed, 'id'> | null, opacity: number): void {
     if (!c) {
       this.candidateUrl = null;
+      this.setPyramid(this.candidate, null);
       this.candidate.visible(false);
     } else {
       this.candidate.position({ x: c.x, y: c.y }).size({ width: c.width, height: c.height }).opacity(opacity).visible(true);
       if (c.url !== this.candidateUrl) {
         this.candidateUrl = c.url;
-        this.candidate.image(undefined);
-        void loadImage(c.url).then((img) => {
-          if (this.candidateUrl === c.url) {
-            this.candidate.image(img);
-            this.photoLayer.batchDraw();
-          }
+        this.setPyramid(this.candidate, null);
+        void ImagePyramid.load(c.url, this.atDisplayScale(c)).then((pyramid) => {
+          if (this.candidateUrl !== c.url) return pyramid.close();
+          this.setPyramid(this.candidate, pyramid);
+          this.photoLayer.batchDraw();
         });
       }
     }
@@ -197,11 +247,11 @@ export class EditorCanvas {
         .then((img) => {
           if (this.previewUrl !== url) return;
           this.preview.setAttrs({ image: img, ...crop, visible: true });
-          this.photoLayer.batchDraw();
+          this.previewLayer.batchDraw();
         })
         .catch(() => {}); // revoked by a newer preview before it loaded
     }
-    this.photoLayer.batchDraw();
+    this.previewLayer.batchDraw();
     this.uiLayer.batchDraw();
   }
 
@@ -214,6 +264,8 @@ export class EditorCanvas {
 
   setView(view: View): void {
     this.view = view;
+    // The copies to draw follow the zoom.
+    for (const [node, pyramid] of this.pyramids) node.image(this.pickFor(node, pyramid));
     this.stage.setAttrs({ scaleX: view.scale, scaleY: view.scale, x: view.x, y: view.y });
     this.stage.batchDraw();
     for (const l of this.viewListeners) l(view);
@@ -241,6 +293,8 @@ export class EditorCanvas {
   }
 
   destroy(): void {
+    for (const pyramid of this.pyramids.values()) pyramid.close();
+    this.pyramids.clear();
     this.resizeObserver.disconnect();
     this.stage.destroy();
   }

@@ -9,11 +9,31 @@
 import { blendThroughFeather } from './blend.ts';
 import type { Box } from './box.ts';
 import type { CropPlan } from './crop-plan.ts';
-import type { EditCrop, PasteBackOptions } from './edit-crop.ts';
 import { featherAlpha, featherReach, featherSigma } from './feather.ts';
 import { modelOutputToBox } from './from-model.ts';
 import type { RawImage } from './raw-image.ts';
-import { correctSeamTone } from './seam-correction.ts';
+import { correctSeamTone, type SeamCorrectionOptions } from './seam-correction.ts';
+
+/** What the blend needs of an edit's crop (edit-crop.ts's EditCrop). */
+export interface BlendSource {
+  plan: CropPlan;
+  /** The document's pixels in plan.box. */
+  original: RawImage;
+  /** 1 = generate, over plan.box. */
+  mask: Uint8Array;
+  /** The smallest box holding every generate pixel, in plan.box's coordinates. */
+  maskBox: Box;
+  /** A soft mask's blend weights over plan.box; null: the blend feathers the hard mask itself. */
+  coverage: Uint8Array | null;
+  inputs: readonly { size: number; keep: Float32Array }[];
+}
+
+export interface BlendOptions extends SeamCorrectionOptions {
+  /** Feather sigma as a fraction of the crop's side. Default 0.03. */
+  featherFraction?: number;
+  /** Match the generated tone to the photo at the seam. Default true. */
+  seamCorrection?: boolean;
+}
 
 export interface BlendedRegion {
   /** Where the blend can differ from the photo, in the crop box's coordinates. */
@@ -79,7 +99,7 @@ function reachesCut(alpha: Uint8Array, region: Box, box: { width: number; height
 }
 
 /** The hard mask's feather weights over the smallest region that holds all of them. */
-async function featheredRegion(crop: EditCrop, sigma: number): Promise<{ region: Box; mask: Uint8Array; alpha: Uint8Array }> {
+async function featheredRegion(crop: BlendSource, sigma: number): Promise<{ region: Box; mask: Uint8Array; alpha: Uint8Array }> {
   const { box } = crop.plan;
   for (let margin = featherReach(sigma); ; margin *= 2) {
     const region = reachOf(crop.maskBox, margin, box);
@@ -90,7 +110,7 @@ async function featheredRegion(crop: EditCrop, sigma: number): Promise<{ region:
   }
 }
 
-export async function blendRegion(crop: EditCrop, output: Float32Array, outputSize: number, options: PasteBackOptions = {}): Promise<BlendedRegion> {
+export async function blendRegion(crop: BlendSource, output: Float32Array, outputSize: number, options: BlendOptions = {}): Promise<BlendedRegion> {
   const { plan } = crop;
   const { box } = plan;
   const sigma = featherSigma(plan.square.width, options.featherFraction);

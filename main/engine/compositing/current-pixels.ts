@@ -1,7 +1,8 @@
 /**
  * The document's current pixels in a region: the original photo with its accepted patches laid over
- * it in order (`ImageSource`). Only the region is decoded, from the photo and from each patch that
- * overlaps it, so memory follows the region, not the photo.
+ * it in order (`ImageSource`). The photo is decoded once and kept for the next runs (decoded-photo.ts;
+ * above its size limit only the region is decoded, so memory follows the region); of each patch only
+ * the part that overlaps the region is decoded.
  *
  * Patches replace RGB and leave alpha alone (editing never changes transparency). They are pasted
  * byte for byte here rather than through sharp's composite, whose alpha blending is not exact.
@@ -10,6 +11,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageSource, Patch } from '../protocol.ts';
 import { intersectBoxes, type Box } from './box.ts';
+import { copyRegion, keptPhoto } from './decoded-photo.ts';
 import { ImageError, decoding } from './errors.ts';
 import { decodePipeline, readerOptions, type ImageInfo } from './open-image.ts';
 import type { RawImage } from './raw-image.ts';
@@ -61,9 +63,18 @@ export async function readCurrentPixels(source: ImageSource, info: ImageInfo, re
   if (!inside || inside.width !== region.width || inside.height !== region.height) {
     throw new ImageError('bad-request', `Region ${JSON.stringify(region)} is outside the ${info.width}×${info.height} image.`);
   }
-  const name = `the image "${path.basename(info.path)}"`;
-  const { data, info: out } = await decoding(name, () => decodePipeline(info, region).raw().toBuffer({ resolveWithObject: true }));
-  const channels = out.channels as 3 | 4;
+  const photo = await keptPhoto(info);
+  let data: Buffer;
+  let channels: 3 | 4;
+  if (photo) {
+    data = copyRegion(photo, region);
+    channels = photo.channels as 3 | 4;
+  } else {
+    const name = `the image "${path.basename(info.path)}"`;
+    const decoded = await decoding(name, () => decodePipeline(info, region).raw().toBuffer({ resolveWithObject: true }));
+    data = decoded.data;
+    channels = decoded.info.channels as 3 | 4;
+  }
   for (const patch of source.patches) {
     checkPatchPlacement(patch, info);
     const part = intersectBoxes(region, patch);

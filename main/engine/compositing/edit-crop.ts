@@ -7,14 +7,13 @@
 import type { ImageSource, Patch } from '../protocol.ts';
 import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
-import { blendRegion } from './blend-region.ts';
+import { blendRegion, type BlendOptions } from './blend-region.ts';
 import type { Box } from './box.ts';
 import { keepMaskForModel } from './keep-mask.ts';
 import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
 import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { writePatch } from './patch-file.ts';
 import type { RawImage } from './raw-image.ts';
-import type { SeamCorrectionOptions } from './seam-correction.ts';
 import { cropToModelImage } from './to-model.ts';
 
 export interface EditCropOptions extends DecodeOptions, CropPlanOptions {
@@ -71,12 +70,7 @@ export async function prepareEditCrop(
   return { image, plan, original, mask, maskBox, coverage, inputs };
 }
 
-export interface PasteBackOptions extends SeamCorrectionOptions {
-  /** Feather sigma as a fraction of the crop's side. Default 0.03. */
-  featherFraction?: number;
-  /** Match the generated tone to the photo at the seam. Default true. */
-  seamCorrection?: boolean;
-}
+export type PasteBackOptions = BlendOptions;
 
 /** The blended RGB pixels of the whole crop box for one model output [1,3,S,S] in [-1, 1]. */
 export async function blendModelOutput(

@@ -30,13 +30,23 @@ export function quantiseModelImage(image: Float32Array, size: number): Uint8Arra
  * The output resized to the square and cut to the plan's box, or to `region` of it (box coordinates).
  * After resize(), extract() cuts the resized square, so only what is asked for is ever materialised.
  */
+/** Enlargements beyond this factor go through an intermediate of this many times the output's size. */
+const TWO_STAGE_FACTOR = 8;
+
 export async function modelOutputToBox(image: Float32Array, size: number, plan: CropPlan, region?: Box): Promise<RawImage> {
   const rgb = quantiseModelImage(image, size);
   const side = plan.square.width;
   const { box, pad } = plan;
   const r = region ?? { x: 0, y: 0, width: box.width, height: box.height };
   let pipeline = sharp(rgb, { raw: { width: size, height: size, channels: 3 } });
-  if (side !== size) {
+  if (side > size * TWO_STAGE_FACTOR) {
+    // A large enlargement in two steps: the filter to 8× the output's size (a small square), then
+    // linear the rest of the way, which at that oversampling adds nothing the filter would not (mean
+    // difference about one level on a photo's 64 px output) for under half the time on a 24 MP crop.
+    const mid = size * TWO_STAGE_FACTOR;
+    const smooth = await pipeline.resize(mid, mid, { fit: 'fill', kernel: ENLARGE_OUTPUT_KERNEL }).raw().toBuffer();
+    pipeline = sharp(smooth, { raw: { width: mid, height: mid, channels: 3 } }).resize(side, side, { fit: 'fill', kernel: 'linear' });
+  } else if (side !== size) {
     const kernel = side > size ? ENLARGE_OUTPUT_KERNEL : REDUCE_OUTPUT_KERNEL;
     pipeline = pipeline.resize(side, side, { fit: 'fill', kernel });
   }

@@ -93,9 +93,12 @@ export function correctSeamTone(
   let bandPixels = 0;
   const columnCell = new Int32Array(width);
   for (let x = 0; x < width; x++) columnCell[x] = (x / cell) | 0;
-  for (let y = 0; y < height; y++) {
+  // The band is measured on a sparser lattice when cells are large (a cell's mean needs no more than
+  // a few hundred of its pixels): every step-th row and column, step at most cell / 8.
+  const step = Math.max(1, Math.floor(cell / 8));
+  for (let y = 0; y < height; y += step) {
     const rowCell = ((y / cell) | 0) * gw;
-    for (let x = 0, i = y * width; x < width; x++, i++) {
+    for (let x = 0, i = y * width; x < width; x += step, i += step) {
       if (boxMask[i] || !alpha[i] || (modelGenerated && !modelGenerated[i])) continue;
       const g = rowCell + columnCell[x];
       for (let c = 0; c < 3; c++) {
@@ -107,14 +110,16 @@ export function correctSeamTone(
       bandPixels++;
     }
   }
-  if (bandPixels < MIN_BAND_PIXELS) return null;
-  const mean: [number, number, number] = [total[0] / bandPixels, total[1] / bandPixels, total[2] / bandPixels];
+  const measured = bandPixels;
+  bandPixels *= step * step; // the band's size, from its measured lattice
+  if (bandPixels < MIN_BAND_PIXELS || measured === 0) return null;
+  const mean: [number, number, number] = [total[0] / measured, total[1] / measured, total[2] / measured];
 
   const kernel = gaussianKernel(options.sigmaCells ?? 3);
   const sumField = blurGrid(sums, gw, gh, 3, kernel);
   const countField = blurGrid(counts, gw, gh, 1, kernel);
   // Prior weight for the band's mean: where few band pixels are near, the offset tends to the mean.
-  const prior = 0.25 * cell * cell;
+  const prior = 0.25 * (cell / step) ** 2; // in measured pixels
   const field = new Float32Array(gw * gh * 3);
   for (let g = 0; g < gw * gh; g++) {
     for (let c = 0; c < 3; c++) {

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { readCurrentPixels } from './current-pixels.ts';
+import { forgetKeptPhoto, keptPhoto } from './decoded-photo.ts';
+import { decodePipeline, probeImage } from './open-image.ts';
+import { CHELSEA, temporaryDirectory } from './test-images.ts';
+
+test('the photo is decoded once: later reads are copies of the kept pixels, equal to a fresh decode of the region', async () => {
+  forgetKeptPhoto();
+  const info = await probeImage(CHELSEA);
+  const first = await keptPhoto(info);
+  assert.ok(first);
+  assert.equal(await keptPhoto(info), first, 'the same pixels, not a second decode');
+  const region = { x: 37, y: 50, width: 200, height: 120 };
+  const read = await readCurrentPixels({ imagePath: CHELSEA, patches: [] }, info, region);
+  const fresh = await decodePipeline(info, region).raw().toBuffer();
+  assert.ok(Buffer.from(read.data).equals(fresh));
+  read.data.fill(0);
+  const again = await readCurrentPixels({ imagePath: CHELSEA, patches: [] }, info, region);
+  assert.ok(Buffer.from(again.data).equals(fresh), 'a caller changing its copy leaves the kept photo alone');
+});
+
+test('a photo rewritten in place is decoded again', async (t) => {
+  const dir = temporaryDirectory(t);
+  const file = path.join(dir, 'photo.png');
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).png().toFile(file);
+  const red = await keptPhoto(await probeImage(file));
+  assert.deepEqual([...red!.data.subarray(0, 3)], [255, 0, 0]);
+  await new Promise((r) => setTimeout(r, 20));
+  fs.writeFileSync(file, await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } }).png().toBuffer());
+  const blue = await keptPhoto(await probeImage(file));
+  assert.deepEqual([...blue!.data.subarray(0, 3)], [0, 0, 255]);
+});
