@@ -41,11 +41,21 @@ def test_convert_from_a_folder(tiny_official, tmp_path):
     assert not (tmp_path / "bundle.partial").exists()
 
 
-def test_download_then_convert(tiny_official, tmp_path):
+def test_download_then_convert(tiny_official, tmp_path, monkeypatch):
+    # The conversion itself is test_convert_from_a_folder's: here, that the downloaded files (one transfer
+    # broken once and resumed) are what gets converted, and with the address as the bundle's source.
+    converted = []
+
+    def convert(src, out, source_note, fp16=False):
+        converted.append(({f: (src / f).read_bytes() for f in official.CHECKPOINTS.values()}, source_note, fp16))
+        out.mkdir()
+        return out
+
+    monkeypatch.setattr(convert_official, "convert", convert)
     dest = tmp_path / "dl"
     with FileServer(tiny_official, {"base_inpaint.pt": "break-once"}) as s:
         assert convert_official.main([str(dest), "--download", "--url-base", s.url, "--out", str(tmp_path / "b")]) == 0
-    _check_bundle(tmp_path / "b")
+    assert converted == [(tiny_official, f"{s.url}/", False)]
 
 
 def test_wrong_checkpoint_is_refused_with_a_clear_message(tiny_official, tmp_path, capsys):
