@@ -16,8 +16,8 @@ import type { Dims4 } from './sampler.ts';
 /** The share of the model's own deviation from the membrane kept during the first steps. */
 export const PULL_START = 0.15;
 /** Over these fractions of the steps the share rises linearly to 1. */
-export const RELEASE_FROM = 0.4;
-export const RELEASE_TO = 0.85;
+export const RELEASE_FROM = 0.6;
+export const RELEASE_TO = 1.0;
 
 export class FillGuide {
   private readonly membrane: Float64Array;

@@ -87,6 +87,12 @@ test('novelty: the share of hole pixels whose quantised colour is absent from th
   // A grey just outside the ring's levels (bin 9: 144..159) is new; one inside a ring bin (bin 7: 112..127) is not.
   assert.equal(novelty(withHole(photo, () => 150), photo, HOLE), 1);
   assert.equal(novelty(withHole(photo, () => 120), photo, HOLE), 0);
+  // A colour the photo has only just outside the hole (a shadow at r..1.3r) is the surroundings' own.
+  const shadowed = image((x, y) => {
+    const d = distance(HOLE, x, y);
+    return d >= HOLE.r && d < 1.3 * HOLE.r ? 20 : photo.data[3 * (y * W + x)];
+  });
+  assert.equal(novelty(withHole(shadowed, () => 20), shadowed, HOLE), 0);
 });
 
 test('colour adherence: the named colour must be the one whose share of the hole grew most', () => {

@@ -9,6 +9,10 @@
  *   ring    1.4 r <= d < 1.7 r: the surroundings, beyond the engine's feather (with its default 0.3
  *           context and 0.03 feather the blend ends within about 3 sigma = 0.29 r of the hole), so
  *           there the edit is the photo.
+ *   around  r <= d < 1.7 r, of the untouched photo: the colours a Fill may continue (novelty). It starts at
+ *           the hole's edge because what a fill continues is first of all the pixels touching the hole
+ *           (a shadow, the rest of the removed object's surroundings), and it reads the photo, not the
+ *           edit, so the feather does not matter there.
  */
 
 export interface RgbImage {
@@ -27,6 +31,7 @@ export interface Hole {
 export type Rgb = readonly [number, number, number];
 
 export const RING: readonly [number, number] = [1.4, 1.7];
+export const AROUND: readonly [number, number] = [1.0, RING[1]];
 const INNER_MARGIN = 2;
 const BORDER_HALF_WIDTH = 1.5;
 
@@ -110,12 +115,13 @@ function colourBin(data: Uint8Array, i: number, levels: number): number {
 
 /**
  * Share of the hole's pixels in `edit` whose colour, quantised to `levels` per channel, occurs nowhere
- * in the ring of `surroundings` (the untouched photo): what was drawn that the photo does not have
- * around the hole. 0 for a fill that only continues its surroundings.
+ * around the hole in `surroundings` (the untouched photo, AROUND): what was drawn that the photo does not
+ * have around the hole. 0 for a fill that only continues its surroundings.
  */
 export function novelty(edit: RgbImage, surroundings: RgbImage, hole: Hole, levels = 16): number {
   const seen = new Uint8Array(levels ** 3);
-  for (const i of ringPixels(surroundings, hole)) seen[colourBin(surroundings.data, i, levels)] = 1;
+  const around = annulus(surroundings.width, surroundings.height, hole, AROUND[0] * hole.r, AROUND[1] * hole.r);
+  for (const i of around) seen[colourBin(surroundings.data, i, levels)] = 1;
   const inside = holePixels(edit, hole);
   let fresh = 0;
   for (const i of inside) if (!seen[colourBin(edit.data, i, levels)]) fresh++;
