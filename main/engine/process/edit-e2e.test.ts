@@ -129,7 +129,14 @@ test('N candidates use seeds seed, seed+1, ...; each is the single run with its 
 test('progress: one event per step, in order, with a preview PNG and the crop square; none when previews are off', async () => {
   const events: Progress[] = [];
   await edit({ seed: 5, steps: 4 }, (p) => events.push(p)).done;
-  assert.deepEqual(events.map((e) => [e.stage, e.step, e.totalSteps]), [1, 2, 3, 4].map((s) => ['base', s, 4]));
+  const base = events.filter((e) => e.stage === 'base');
+  assert.deepEqual(base.map((e) => [e.stage, e.step, e.totalSteps]), [1, 2, 3, 4].map((s) => ['base', s, 4]));
+  // Then the upsampler's steps, pass after pass (the default model's cascade), all counted overall.
+  const up = events.slice(base.length);
+  assert.ok(up.every((e) => e.stage === 'upsampler'), 'the base stage comes first');
+  up.forEach((e, i) => assert.equal(e.step, (i % e.totalSteps) + 1));
+  assert.deepEqual(events.map((e) => e.overallStep), events.map((_, i) => i + 1));
+  assert.ok(events.every((e) => e.overallTotal === events.length));
   for (const e of events) {
     assert.ok(e.preview && e.preview.length > 0);
     assert.deepEqual([...e.preview.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
@@ -140,7 +147,7 @@ test('progress: one event per step, in order, with a preview PNG and the crop sq
 
   const quiet: Progress[] = [];
   await edit({ seed: 5, steps: 2, preview: false }, (p) => quiet.push(p)).done;
-  assert.equal(quiet.length, 2);
+  assert.equal(quiet.filter((e) => e.stage === 'base').length, 2);
   assert.ok(quiet.every((e) => e.preview === undefined));
 });
 

@@ -21,8 +21,12 @@ import { resolveSampling, runEdit } from './run-edit.ts';
 
 type Defaults = Bundle['defaults'];
 
-/** models/default's defaults until 3 December 2026 (DDIM 25, "ddim25", eta 0.5, guidance 4, seam tone). */
-const DEFAULT_MODEL_BEFORE: Defaults = { guidanceScale: 4, sampler: 'ddim', eta: 0.5, seamTone: true, baseRespacing: 'ddim25' };
+/**
+ * models/default's defaults when it first shipped its upsampler (3 December 2026): DDIM 25 ("ddim25", eta 0.5,
+ * guidance 4, seam tone) for the base; the upsampler's 5 DDIM steps from t = 400, Detail standard, detail matching.
+ */
+const UPSAMPLER_SHIPPED = { upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerTemperature: 1, detail: 'standard', matchDetail: true } as const;
+const DEFAULT_MODEL_BEFORE: Defaults = { guidanceScale: 4, sampler: 'ddim', eta: 0.5, seamTone: true, baseRespacing: 'ddim25', ...UPSAMPLER_SHIPPED };
 /** OpenAI's bundles' defaults until then: GLIDE's notebook (DDPM 100 base steps, "fast27" upsampler steps). */
 const OFFICIAL_BEFORE: Defaults = { guidanceScale: 5, sampler: 'ddpm', eta: 0, baseRespacing: '100', upsamplerRespacing: 'fast27', upsamplerTemperature: 0.997 };
 
@@ -39,7 +43,7 @@ test('the default model: a recipe recorded under its old defaults (DDIM 25) reso
   const { manifest } = await readManifest(DEFAULT_BUNDLE_DIR);
   assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
   const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
-  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: undefined });
+  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5' });
 });
 
 test("OpenAI's bundles (the app's converter and convert_official.py): a notebook recipe (DDPM 100) resolves as it ran", async () => {
@@ -77,7 +81,7 @@ async function edit(bundleDir: string, settings: Partial<EditSettings>): Promise
 
 test('byte for byte: an edit made under the default model\'s old defaults, replayed from its recipe under the new ones', { skip: existsSync(path.join(DEFAULT_BUNDLE_DIR, 'bundle.json')) ? false : 'models/default is absent' }, async () => {
   const ran = await edit(withDefaults(DEFAULT_BUNDLE_DIR, DEFAULT_MODEL_BEFORE), {});
-  assert.deepEqual(ran.recipe, { guidanceScale: 4, steps: 25, sampler: 'ddim' });
+  assert.deepEqual(ran.recipe, { guidanceScale: 4, steps: 25, sampler: 'ddim', detail: 'standard' });
   const replayed = await edit(DEFAULT_BUNDLE_DIR, ran.recipe);
   assert.deepEqual(replayed.recipe, ran.recipe);
   assert.ok(replayed.png.equals(ran.png), 'the same patch bytes');
