@@ -58,8 +58,16 @@ async function savedMask(): Promise<{ data: Buffer; width: number; height: numbe
   return { data, width: info.width, height: info.height };
 }
 
+/** Exports as PNG; a notice instead of the download fails at once with its text. */
 async function exported(): Promise<Rgb> {
-  return readRgb(await (await editor.exportAs('PNG')).path());
+  const download = editor.exportAs('PNG');
+  const failed = page.getByRole('alert').first().waitFor({ timeout: 120_000 }).then(
+    async () => `the export failed: ${await page.getByRole('alert').first().textContent()}${diagnostics()}`,
+    () => null,
+  );
+  const first = await Promise.race([download, failed]);
+  if (first === null || typeof first === 'string') throw new Error(first ?? 'no download and no notice');
+  return readRgb(await first.path());
 }
 
 /** Pixels of `b` at (dx, dy) + (x, y) that differ from `a` at (x, y), over all of `a`. */
@@ -101,7 +109,7 @@ test('a run with an empty prompt fills the new area; the export has the new size
   await editor.runSettings({ steps: 3, candidates: 1, seed: 11 });
   await editor.runAndWatch(300_000, 'Fill'); // an empty prompt is a Fill
   await page.getByRole('button', { name: 'Accept' }).click();
-  assert.equal(await editor.currentHistoryEntry(), 'Fill');
+  await page.getByRole('region', { name: 'History' }).locator('button.current', { hasText: 'Fill' }).waitFor(); // the host answers the accept
   first = await exported();
   assert.deepEqual([first.width, first.height], [SIZE.width + ADDED, SIZE.height]);
   assert.equal(differing(original, first, 0, 0), 0, `the photo's own pixels are identical${diagnostics()}`);

@@ -191,3 +191,26 @@ test('a saved project brings the shapes, wand, grow and feather back as history'
   assert.ok(Buffer.from(await savedMask()).equals(Buffer.from(feathered)), 'the reopened history draws the same mask');
   assert.deepEqual(await editor.alerts(), [], diagnostics());
 });
+
+test('a brush stroke on the overlay is the mask the engine gets: its 50% line, no softer edge', async () => {
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await page.keyboard.press('b');
+  await editor.setBrushSize(40);
+  await page.getByLabel(/^Hardness/).fill('0'); // a stroke covers half its size: 20 px
+  await editor.drag([[100, 200], [300, 200]]);
+  const mask = await savedMask();
+  const at = (x: number, y: number) => mask[y * SIZE.width + x];
+  assert.deepEqual([at(200, 208), at(200, 212)], [255, 0], 'the saved (engine) mask ends 10 px from the stroke');
+  // The overlay's own layer (the stage's third canvas), read where those photo pixels are on screen.
+  const alphaAt = async (x: number, y: number) => {
+    const s = await editor.screenPoint(x, y);
+    return page.evaluate(([sx, sy]) => {
+      const canvas = document.querySelectorAll('[data-testid="canvas"] canvas')[2] as HTMLCanvasElement;
+      const r = canvas.getBoundingClientRect();
+      const k = canvas.width / r.width;
+      return canvas.getContext('2d')!.getImageData(Math.floor((sx - r.left) * k), Math.floor((sy - r.top) * k), 1, 1).data[3];
+    }, [s.x, s.y] as const);
+  };
+  assert.ok((await alphaAt(200, 206)) > 200, 'the overlay covers the stroke');
+  assert.equal(await alphaAt(200, 214), 0, 'and nothing past its 50% line, where the engine keeps the photo');
+});

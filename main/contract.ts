@@ -49,6 +49,27 @@ export const RunSettings = EditSettings.pick({ guidanceScale: true, steps: true,
 });
 export type RunSettings = z.infer<typeof RunSettings>;
 
+/** Mask operations and edits, as the renderer's history holds them (data, not pixels). */
+export const Stroke = z.object({
+  kind: z.literal('stroke'),
+  mode: z.enum(['paint', 'erase']),
+  /** Diameter in full-resolution image pixels. */
+  width: z.number().positive().max(10_000),
+  hardness: z.number().min(0).max(1),
+  /** Flat x0, y0, x1, y1, … in full-resolution image pixels. */
+  points: z.array(z.number()).min(2).max(400_000),
+});
+export type Stroke = z.infer<typeof Stroke>;
+
+const MASK_ENTRIES = [Stroke, ...MASK_OPS, z.object({ kind: z.literal('clear') }), z.object({ kind: z.literal('invert') })] as const;
+
+/** Everything in the history that makes the mask (and the canvas): all entries but accepted edits. */
+export const MaskEntry = z.discriminatedUnion('kind', [...MASK_ENTRIES]);
+export type MaskEntry = z.infer<typeof MaskEntry>;
+
+export const HistoryEntry = z.discriminatedUnion('kind', [...MASK_ENTRIES, z.object({ kind: z.literal('edit'), editId: Id, label: z.string().max(2000) })]);
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
 /**
  * What a run does: 'prompt' paints what the prompt says; 'fill' (an empty prompt) removes what is
  * masked and continues the photo from its surroundings. The Run button says "Fill" for it.
@@ -58,9 +79,12 @@ export type EditMode = z.infer<typeof EditMode>;
 export const editModeOf = (prompt: string): EditMode => (prompt.trim() === '' ? 'fill' : 'prompt');
 
 /**
- * Everything needed to replay an accepted edit (the mask is kept beside it by the host). canvas: how
- * far the canvas reached beyond the photo when it ran (absent: the photo itself); the edit's box is in
- * that canvas's pixels.
+ * Everything needed to replay an accepted edit (the mask's pixels are also kept beside it by the
+ * host). canvas: how far the canvas reached beyond the photo when it ran (absent: the photo itself);
+ * the edit's box is in that canvas's pixels. mask: the operations that made the run's mask, in order
+ * (the canvas's extensions, then everything since the mask was last cleared or replaced), each in
+ * the pixels of the canvas of its time: replayed over the photo (renderer/mask/placed-ops.ts) they
+ * give the mask again.
  */
 export const Recipe = ResolvedSettings.extend({
   prompt: z.string(),
@@ -70,6 +94,7 @@ export const Recipe = ResolvedSettings.extend({
   model: z.object({ name: z.string(), sha256: z.string() }),
   createdAt: z.string(),
   canvas: CanvasPadding.optional(),
+  mask: z.array(MaskEntry).max(100_000).optional(),
 });
 export type Recipe = z.infer<typeof Recipe>;
 
@@ -86,27 +111,6 @@ export type EditResult = z.infer<typeof EditResult>;
 /** An accepted candidate: part of the document for as long as the renderer's history applies it. */
 export const AcceptedEdit = z.object({ editId: Id, url: ImageUrl, recipe: Recipe, ...Box });
 export type AcceptedEdit = z.infer<typeof AcceptedEdit>;
-
-/** Mask operations and edits, as the renderer's history holds them (data, not pixels). */
-export const Stroke = z.object({
-  kind: z.literal('stroke'),
-  mode: z.enum(['paint', 'erase']),
-  /** Diameter in full-resolution image pixels. */
-  width: z.number().positive().max(10_000),
-  hardness: z.number().min(0).max(1),
-  /** Flat x0, y0, x1, y1, … in full-resolution image pixels. */
-  points: z.array(z.number()).min(2).max(400_000),
-});
-export type Stroke = z.infer<typeof Stroke>;
-
-export const HistoryEntry = z.discriminatedUnion('kind', [
-  Stroke,
-  ...MASK_OPS,
-  z.object({ kind: z.literal('clear') }),
-  z.object({ kind: z.literal('invert') }),
-  z.object({ kind: z.literal('edit'), editId: Id, label: z.string().max(2000) }),
-]);
-export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** The renderer's history: entries[0, position) are applied; the rest can be redone. */
 export const EditorState = z.object({
@@ -303,6 +307,8 @@ export const requests = {
       softMask: z.boolean().optional(),
       /** The canvas the history has grown to around the photo (absent: the photo itself); mask and edits are in its pixels. */
       canvas: CanvasPadding.optional(),
+      /** The operations that drew the mask (the recipe records them: Recipe.mask). */
+      maskOps: z.array(MaskEntry).max(100_000).optional(),
       settings: RunSettings,
     }),
     output: EditResult,

@@ -73,7 +73,16 @@ export class EditRunner {
       const createdAt = (this.deps.now?.() ?? new Date()).toISOString();
       const model = { name: loaded.bundle.name, sha256: loaded.bundle.sha256 };
       const candidates = result.candidates.map((c) => {
-        const recipe: Recipe = { ...result.settings, prompt: settings.prompt, mode: editModeOf(settings.prompt), seed: c.seed, model, createdAt, ...(isPadded(input.canvas) ? { canvas: input.canvas } : {}) };
+        const recipe: Recipe = {
+          ...result.settings,
+          prompt: settings.prompt,
+          mode: editModeOf(settings.prompt),
+          seed: c.seed,
+          model,
+          createdAt,
+          ...(isPadded(input.canvas) ? { canvas: input.canvas } : {}),
+          ...(input.maskOps ? { mask: input.maskOps } : {}),
+        };
         const stored: StoredPatch = {
           id: randomUUID(),
           path: c.path,

@@ -7,6 +7,7 @@ import { HostError, type EventPayload, type RunSettings } from '../../main/contr
 import { engineMask } from '../canvas/engine-mask.ts';
 import { isPadded } from '../mask/placed-ops.ts';
 import { placedMask } from '../state/placed-mask.ts';
+import { recipeMask } from '../state/recipe-mask.ts';
 import type { ActionContext } from './action-context.ts';
 
 export function runActions(ctx: ActionContext, discardStaged: () => Promise<void>) {
@@ -42,6 +43,7 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
         maskOrigin: mask.origin,
         softMask: mask.soft,
         ...(isPadded(area.padding) ? { canvas: area.padding } : {}),
+        maskOps: recipeMask(s.history.applied),
         settings,
       });
       if (store.get().doc?.docId !== doc.docId) return;

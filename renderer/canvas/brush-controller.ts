@@ -5,6 +5,7 @@
  */
 import type { Stroke } from '../../main/contract.ts';
 import type { EditorCanvas } from './editor-canvas.ts';
+import { coreWidth } from './mask-render.ts';
 import type { PanZoomController } from './pan-zoom-controller.ts';
 import { screenToImage } from './viewport.ts';
 
@@ -67,7 +68,8 @@ export class BrushController {
   private move(e: PointerEvent): void {
     const s = this.settings();
     const p = this.imagePoint(e);
-    this.canvas.setCursor(this.nav.panning || !s.enabled ? null : p, s.size);
+    // The outline shows what a stroke covers (its 50% line), as the overlay and the engine's mask do.
+    this.canvas.setCursor(this.nav.panning || !s.enabled ? null : p, coreWidth({ width: s.size, hardness: s.hardness }));
     if (!this.stroke || e.pointerId !== this.pointerId) return;
     // Coalesced events keep fast strokes smooth where the browser batches pointer moves.
     for (const ev of e.getCoalescedEvents?.() ?? [e]) {

@@ -34,7 +34,7 @@ export async function engineMask(ops: readonly PlacedOp[], width: number, height
   const soft = isSoftMask(ops);
   const canvas = new OffscreenCanvas(box.width, box.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  renderMask(ctx, ops, { scale: 1, colour: '#ffffff', soft: false, origin: box, extent: { width, height } });
+  renderMask(ctx, ops, { scale: 1, colour: '#ffffff', origin: box, extent: { width, height } });
   const grey = coverage(ctx, box.width, box.height, soft);
   canvas.width = canvas.height = 1; // let the backing store go now, not at the next GC
   return { png: await greyPng(grey, box.width, box.height), origin: { x: box.x, y: box.y }, soft };
@@ -44,7 +44,7 @@ export async function engineMask(ops: readonly PlacedOp[], width: number, height
 export async function maskFilePng(ops: readonly PlacedOp[], width: number, height: number): Promise<Blob> {
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-  renderMask(ctx, ops, { scale: 1, colour: '#ffffff', soft: false });
+  renderMask(ctx, ops, { scale: 1, colour: '#ffffff' });
   const grey = coverage(ctx, width, height, isSoftMask(ops));
   canvas.width = canvas.height = 1;
   return new Blob([(await greyPng(grey, width, height)) as Uint8Array<ArrayBuffer>], { type: 'image/png' });

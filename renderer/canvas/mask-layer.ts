@@ -95,7 +95,7 @@ export class MaskLayer {
     this.layer.batchDraw();
   }
 
-  /** The stroke being painted, drawn hard until it is committed (then it joins the ops, softened). */
+  /** The stroke being painted, drawn as it will be once committed (hard at its 50% line, as the engine gets it). */
   showLive(stroke: Stroke | null): void {
     if (!stroke) {
       this.live.visible(false);
@@ -115,7 +115,7 @@ export class MaskLayer {
   }
 
   private style() {
-    return { scale: this.scale, colour: this.colour, soft: true };
+    return { scale: this.scale, colour: this.colour };
   }
 
   private redraw(): void {

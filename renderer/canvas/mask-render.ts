@@ -5,10 +5,10 @@
  * extensions (the operations placed in the current canvas: mask/placed-ops.ts). The canvas may cover
  * only a box of the scaled photo (`origin`), so the full-resolution mask for a run is drawn only where it can be.
  *
- * The display draws soft strokes (hardness as a blur); the engine's mask draws each stroke hard at its
- * 50% line, which is what the engine keeps (it thresholds a hard mask at half and feathers the blend
- * itself). Everything else is drawn the same way for both: coverage is alpha, colour is only for the
- * overlay.
+ * The overlay and the engine's mask are drawn by the same code in the same way, so the engine gets
+ * exactly what the overlay shows: each stroke hard at its 50% line (what the engine keeps: it
+ * thresholds a hard mask at half and feathers the blend itself), coverage as alpha; the colour is only
+ * for the overlay.
  */
 import type { Stroke } from '../../main/contract.ts';
 import { featherMask } from '../mask/feather.ts';
@@ -20,21 +20,17 @@ import { combineInto, coveredBox, type MaskBox, type MaskPixels } from '../mask/
 
 export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
-/** Width of the fully opaque core; with the blur around it, its edge is the stroke's 50% line. */
+/**
+ * The width a stroke covers: its 50% line, what the engine generates (it blends the edge itself).
+ * A brush's hardness sets how much of its size that is: all of it at hardness 1, half at 0.
+ */
 export function coreWidth(s: Pick<Stroke, 'width' | 'hardness'>): number {
   return s.width * (0.5 + 0.5 * s.hardness);
-}
-
-/** Blur (Gaussian sigma, image px) that softens the core out to about the stroke's full width. */
-export function softness(s: Pick<Stroke, 'width' | 'hardness'>): number {
-  return ((1 - s.hardness) * s.width) / 8;
 }
 
 export interface MaskStyle {
   scale: number;
   colour: string;
-  /** Draw hardness as blur (display) or hard at the 50% line (the mask the engine gets). */
-  soft: boolean;
   /** Where the canvas's top-left lies on the scaled photo (default 0, 0). */
   origin?: { x: number; y: number };
   /** The scaled photo's size (default the canvas's): regions and shapes are placed on it. */
@@ -140,26 +136,9 @@ export function invert(ctx: Ctx2D, colour: string, clip?: MaskBox): void {
 
 export function drawStroke(ctx: Ctx2D, stroke: Stroke, style: MaskStyle): void {
   const ox = style.origin?.x ?? 0, oy = style.origin?.y ?? 0;
-  const sigma = style.soft ? softness(stroke) * style.scale : 0;
-  const op: GlobalCompositeOperation = stroke.mode === 'paint' ? 'source-over' : 'destination-out';
-  if (sigma < 0.5) {
-    ctx.save();
-    ctx.globalCompositeOperation = op;
-    tracePath(ctx, stroke, style.scale, ox, oy, coreWidth(stroke) * style.scale, style.colour);
-    ctx.restore();
-    return;
-  }
-  // Blur only the stroke's own box: a filter over the whole canvas would cost the photo's size per stroke.
-  const margin = Math.ceil((coreWidth(stroke) * style.scale) / 2 + 3 * sigma + 2);
-  const box = pointsBox(stroke.points, style.scale, margin, ox, oy, ctx.canvas.width, ctx.canvas.height);
-  if (!box) return;
-  const scratch = new OffscreenCanvas(box.width, box.height);
-  const sctx = scratch.getContext('2d')!;
-  sctx.filter = `blur(${sigma.toFixed(2)}px)`;
-  tracePath(sctx, stroke, style.scale, ox + box.x, oy + box.y, coreWidth(stroke) * style.scale, style.colour);
   ctx.save();
-  ctx.globalCompositeOperation = op;
-  ctx.drawImage(scratch, box.x, box.y);
+  ctx.globalCompositeOperation = stroke.mode === 'paint' ? 'source-over' : 'destination-out';
+  tracePath(ctx, stroke, style.scale, ox, oy, coreWidth(stroke) * style.scale, style.colour);
   ctx.restore();
 }
 
@@ -180,22 +159,6 @@ function tracePath(ctx: Ctx2D, stroke: Stroke, scale: number, ox: number, oy: nu
   ctx.moveTo(p[0] * scale - ox, p[1] * scale - oy);
   for (let i = 2; i < p.length; i += 2) ctx.lineTo(p[i] * scale - ox, p[i + 1] * scale - oy);
   ctx.stroke();
-}
-
-/** The canvas-pixel box around the points (canvas at ox, oy on the scaled photo), grown by margin and clipped to the canvas. */
-export function pointsBox(points: readonly number[], scale: number, margin: number, ox: number, oy: number, maxW: number, maxH: number) {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let i = 0; i < points.length; i += 2) {
-    x0 = Math.min(x0, points[i]);
-    x1 = Math.max(x1, points[i]);
-    y0 = Math.min(y0, points[i + 1]);
-    y1 = Math.max(y1, points[i + 1]);
-  }
-  const x = Math.max(0, Math.floor(x0 * scale - margin - ox));
-  const y = Math.max(0, Math.floor(y0 * scale - margin - oy));
-  const right = Math.min(maxW, Math.ceil(x1 * scale + margin - ox));
-  const bottom = Math.min(maxH, Math.ceil(y1 * scale + margin - oy));
-  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
 }
 
 /**

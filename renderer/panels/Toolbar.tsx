@@ -68,7 +68,7 @@ export function Toolbar() {
           <input type="range" min={1} max={1000} value={Math.min(brush.size, 1000)} onChange={(e) => actions.setBrush({ size: Number(e.target.value) })} />
           <output aria-label="Brush size">{brush.size}</output>
         </label>
-        <label title="Edge hardness of the brush">
+        <label title="Hardness: how much of the brush's size a stroke covers (all of it at 100%, half at 0); the outline and the overlay show what the engine gets, and the engine feathers the edge when it blends">
           Hardness
           <input type="range" min={0} max={100} value={Math.round(brush.hardness * 100)} onChange={(e) => actions.setBrush({ hardness: Number(e.target.value) / 100 })} />
         </label>
