@@ -14,7 +14,7 @@ import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.t
 import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { writePatch } from './patch-file.ts';
 import type { RawImage } from './raw-image.ts';
-import { cropToModelImage } from './to-model.ts';
+import { cropToModelImage, squarePixels } from './to-model.ts';
 
 export interface EditCropOptions extends DecodeOptions, CropPlanOptions {
   /** Model cells the generated region grows by in the keep-mask. Default 1. */
@@ -59,10 +59,13 @@ export async function prepareEditCrop(
   const coverage = cropCoverage(fullMask, plan.box);
   const original = await readCurrentPixels(source, image, plan.box);
   const inputs: ModelInput[] = [];
-  for (const size of typeof sizes === 'function' ? sizes(plan) : sizes) {
+  const wanted = typeof sizes === 'function' ? sizes(plan) : sizes;
+  // The padded square once for every size (on a 24 MP crop it is 108 MB to build).
+  const square = wanted.length > 1 ? await squarePixels(original, plan) : undefined;
+  for (const size of wanted) {
     inputs.push({
       size,
-      image: await cropToModelImage(original, plan, size),
+      image: await cropToModelImage(original, plan, size, square),
       keep: keepMaskForModel(mask, plan, size, options.keepMaskDilation ?? 1),
     });
   }

@@ -30,8 +30,10 @@ export function quantiseModelImage(image: Float32Array, size: number): Uint8Arra
  * The output resized to the square and cut to the plan's box, or to `region` of it (box coordinates).
  * After resize(), extract() cuts the resized square, so only what is asked for is ever materialised.
  */
-/** Enlargements beyond this factor go through an intermediate of this many times the output's size. */
+/** Enlargements beyond this factor go through an intermediate of this many times the output's size… */
 const TWO_STAGE_FACTOR = 8;
+/** …when that intermediate is small (the filter makes all of it, not only the region asked for). */
+const TWO_STAGE_MAX_MID = 1024;
 
 export async function modelOutputToBox(image: Float32Array, size: number, plan: CropPlan, region?: Box): Promise<RawImage> {
   const rgb = quantiseModelImage(image, size);
@@ -39,7 +41,7 @@ export async function modelOutputToBox(image: Float32Array, size: number, plan: 
   const { box, pad } = plan;
   const r = region ?? { x: 0, y: 0, width: box.width, height: box.height };
   let pipeline = sharp(rgb, { raw: { width: size, height: size, channels: 3 } });
-  if (side > size * TWO_STAGE_FACTOR) {
+  if (side > size * TWO_STAGE_FACTOR && size * TWO_STAGE_FACTOR <= TWO_STAGE_MAX_MID) {
     // A large enlargement in two steps: the filter to 8× the output's size (a small square), then
     // linear the rest of the way, which at that oversampling adds nothing the filter would not (mean
     // difference about one level on a photo's 64 px output) for under half the time on a 24 MP crop.

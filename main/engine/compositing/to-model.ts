@@ -7,8 +7,8 @@ import type { CropPlan } from './crop-plan.ts';
 import type { RawImage } from './raw-image.ts';
 import { INPUT_KERNEL } from './resize-kernels.ts';
 
-/** The box's RGB pixels with the plan's edge replication around them: the full square. */
-async function squarePixels(region: RawImage, plan: CropPlan): Promise<Buffer> {
+/** The box's RGB pixels with the plan's edge replication around them: the full square (side × side × 3). */
+export async function squarePixels(region: RawImage, plan: CropPlan): Promise<Buffer> {
   let pipeline = sharp(region.data, { raw: { width: region.width, height: region.height, channels: region.channels } });
   if (region.channels === 4) pipeline = pipeline.removeAlpha();
   const { left, top, right, bottom } = plan.pad;
@@ -17,16 +17,16 @@ async function squarePixels(region: RawImage, plan: CropPlan): Promise<Buffer> {
   return pipeline.raw().toBuffer();
 }
 
-export async function cropToModelImage(region: RawImage, plan: CropPlan, size: number): Promise<Float32Array> {
+/**
+ * The model's input at `size`: the square (squarePixels; pass it when preparing several sizes, so it
+ * is made once) resized to S×S as [1,3,S,S] in [-1, 1].
+ */
+export async function cropToModelImage(region: RawImage, plan: CropPlan, size: number, square?: Buffer): Promise<Float32Array> {
   const side = plan.square.width;
-  const square = await squarePixels(region, plan);
-  const pixels =
-    side === size
-      ? square
-      : await sharp(square, { raw: { width: side, height: side, channels: 3 } })
-          .resize(size, size, { fit: 'fill', kernel: INPUT_KERNEL })
-          .raw()
-          .toBuffer();
+  const pixels = await (async () => {
+    const full = square ?? (await squarePixels(region, plan));
+    return side === size ? full : sharp(full, { raw: { width: side, height: side, channels: 3 } }).resize(size, size, { fit: 'fill', kernel: INPUT_KERNEL }).raw().toBuffer();
+  })();
   const plane = size * size;
   const out = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
