@@ -64,12 +64,28 @@ export class EditorPage {
 
   /** Clicks Run (Fill for an empty prompt) and returns every progress label seen until the candidates appear. */
   async runAndWatch(timeoutMs = 300_000, button: 'Run' | 'Fill' = 'Run'): Promise<string[]> {
+    // Every progress label the page shows, recorded in the page as it changes: a label shown for less
+    // than one poll (the cascade's base steps take ~0.1 s) is seen too.
+    // (A string: tsx would wrap named functions in a helper the page does not have.)
+    await this.page.evaluate(`(() => {
+      const seen = (window.__progressSeen = []);
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[role="status"]')) {
+          const text = el.textContent || '';
+          if (/step|Starting|Preparing/.test(text) && seen[seen.length - 1] !== text) seen.push(text);
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
     await this.page.getByRole('region', { name: 'Prompt' }).getByRole('button', { name: button, exact: true }).click();
     const seen: string[] = [];
+    const recorded = () => this.page.evaluate(() => (window as unknown as { __progressSeen?: string[] }).__progressSeen ?? []);
     const status = this.page.getByRole('status').filter({ hasText: /step|Starting|Preparing/ });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (await this.page.getByRole('button', { name: 'Accept' }).isVisible()) return seen;
+      if (await this.page.getByRole('button', { name: 'Accept' }).isVisible()) {
+        for (const text of await recorded()) if (!seen.includes(text)) seen.push(text);
+        return seen;
+      }
       const text = await status.first().textContent({ timeout: 100 }).catch(() => null);
       if (text && seen.at(-1) !== text) seen.push(text);
       const alert = await this.page.getByRole('alert').first().textContent({ timeout: 50 }).catch(() => null);
