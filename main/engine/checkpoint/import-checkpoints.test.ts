@@ -13,7 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { EngineHost, nodeEngineLauncher } from '../../engine-host/engine-host.ts';
 import { loadBundle } from '../bundle/load.ts';
+import { CHELSEA, ellipseMask } from '../compositing/test-images.ts';
 import { importFixturesDir, REPO_ROOT } from '../../../test-support/paths.ts';
 import { loadNpz, type NpyArray } from '../../../test-support/npz.ts';
 import { CheckpointError } from './checkpoint-error.ts';
@@ -133,6 +136,33 @@ test('a folder with base_inpaint.pt alone gives a base-only bundle that the engi
   const loaded = await loadBundle(dir, { provider: 'cpu' });
   assert.equal(loaded.stages.upsampler, undefined);
   await loaded.release();
+});
+
+test('a base-only bundle converted in TypeScript edits a photo end to end (engine process, as the app runs it)', async () => {
+  const dir = await convert('src-base');
+  const host = new EngineHost(nodeEngineLauncher());
+  try {
+    await host.start();
+    await host.load(dir, 'cpu');
+    const { width, height } = await sharp(CHELSEA).metadata();
+    const box = { x: 150, y: 80, width: 120, height: 100 };
+    const mask = new Uint8Array(await ellipseMask(width!, height!, box));
+    const outDir = path.join(tmp, 'edit-out');
+    await mkdir(outDir);
+    let steps = 0;
+    const result = await host.edit({ source: { imagePath: CHELSEA }, mask, outDir, settings: { prompt: 'a red circle', steps: 3, seed: 5 } }, () => steps++).done;
+    assert.equal(result.candidates.length, 1);
+    const patch = result.candidates[0];
+    assert.ok(existsSync(patch.path));
+    const meta = await sharp(patch.path).metadata();
+    assert.deepEqual([meta.width, meta.height], [patch.width, patch.height]);
+    assert.ok(patch.x + patch.width <= width! && patch.y + patch.height <= height!, 'the patch lies in the photo');
+    assert.ok(patch.x <= box.x && patch.y <= box.y && patch.x + patch.width >= box.x + box.width && patch.y + patch.height >= box.y + box.height, 'the patch covers the mask');
+    assert.ok(steps >= 3, `progress events: ${steps}`);
+    console.log(`converted base-only bundle: one candidate ${patch.width}x${patch.height} at (${patch.x}, ${patch.y}), ${steps} progress events, ${result.millis} ms`);
+  } finally {
+    await host.stop();
+  }
 });
 
 for (const [dir, global] of [['evil-os-system', 'posix.system'], ['evil-eval', '__builtin__.eval']] as const) {
