@@ -5,6 +5,8 @@
 # Settings already done (results.json present) or being done by another worker (its folder exists) are
 # skipped, so two workers (one per core: taskset -c 0 / -c 1) can share a queue; lines added to the queue
 # while it runs are picked up. Empty-prompt scenes are not sampled (SWEEP_EMPTY=80 samples them).
+# SWEEP_SCENES=240 samples scenes first..first+239 (one of each size x colour x shape; folders end in -n240);
+# THREADS=1 runs onnxruntime on one thread (sample-heldout.ts), for a machine others share.
 # Then: /usr/bin/python3 -m models.train.evaluate compare .work/sweep/0-ddim-ddim25-eta0.5 .work/sweep/0-…
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,7 @@ while [ "$done_any" = 1 ]; do
   done_any=0
   while read -r first sampler respacing eta; do
     [ -z "${first:-}" ] || [ "${first:0:1}" = "#" ] && continue
-    out=.work/sweep/$first-$sampler-$respacing-eta$eta
+    out=.work/sweep/$first-$sampler-$respacing-eta$eta$([ "$n" = 480 ] || echo "-n$n")
     mkdir "$out" 2>/dev/null || continue  # done, or another worker has it
     done_any=1
     start=$(date +%s)

@@ -156,6 +156,21 @@ test('same seed gives identical bytes; another seed gives another image (both st
   assert.ok(maxAbsDiff(a.image, c.image) > 1e-2, 'another seed changes the final result');
 });
 
+test("the upsampler's own sampler and eta (request, or the bundle's upsamplerSampler) leave the base stage as it was", async () => {
+  const withDefaults = (extra: object) => ({ manifest: { ...bundle.manifest, defaults: { ...bundle.manifest.defaults, upsamplerRespacing: '2', ...extra } }, stages: bundle.stages });
+  const request = (extra: Partial<InpaintRequest> = {}): InpaintRequest => ({
+    ...smallRequest({ sampler: 'dpmpp2m', eta: 0, steps: 2, seed: 3 }),
+    upsampler: [{ size: bundle.stages.upsampler!.stage.imageSize, image: f32(upRef, 'source'), mask: f32(upRef, 'inpaint_mask') }],
+    ...extra,
+  });
+  const same = await inpaint(withDefaults({}), request());
+  const own = await inpaint(withDefaults({}), request({ upsamplerSampler: 'ddim', upsamplerEta: 0.5 }));
+  const fromBundle = await inpaint(withDefaults({ upsamplerSampler: { sampler: 'ddim', eta: 0.5 } }), request());
+  assert.ok(Buffer.from(own.baseImage.buffer).equals(Buffer.from(same.baseImage.buffer)), 'the base stage is unchanged');
+  assert.ok(maxAbsDiff(own.image, same.image) > 1e-3, 'the upsampler ran another sampler');
+  assert.ok(Buffer.from(fromBundle.image.buffer).equals(Buffer.from(own.image.buffer)), "the bundle's upsamplerSampler is the request's");
+});
+
 test('progress carries the x0 prediction when previews are asked for', async () => {
   const previews: (Float32Array | undefined)[] = [];
   await inpaint(baseOnly, smallRequest({ steps: 2 }), { preview: true, onProgress: (p) => previews.push(p.predXstart) });

@@ -62,10 +62,13 @@ export interface InpaintRequest {
    * spaceTimesteps). Default "<steps>", the reference's, whose first step is the noisiest timestep.
    */
   respacing?: string;
-  /** Used by both stages. */
+  /** The base stage's, and the upsampler's unless `upsamplerSampler` or the bundle's `defaults.upsamplerSampler` says otherwise. */
   sampler: SamplerName;
   /** DDIM's eta (0: deterministic given the starting noise); the bundle's default when absent. */
   eta?: number;
+  /** The upsampler's sampler and eta (every pass); absent: the bundle's `defaults.upsamplerSampler`, else the base's. */
+  upsamplerSampler?: SamplerName;
+  upsamplerEta?: number;
   /** Match the hole's tone to its border at every base-stage step (seam-tone.ts); the bundle's default when absent. */
   seamTone?: boolean | SeamToneOptions;
   seed: number;
@@ -154,6 +157,8 @@ export async function inpaint(
       ...common,
       onProgress: progressFor(i + 1),
       graphs: upsampler!,
+      sampler: request.upsamplerSampler ?? defaults.upsamplerSampler?.sampler ?? common.sampler,
+      eta: request.upsamplerEta ?? defaults.upsamplerSampler?.eta ?? common.eta,
       prompt: request.prompt,
       guidanceScale: 1, // the upsampler runs on the prompt alone
       schedule: upSchedule!,

@@ -91,6 +91,9 @@ def test_compare_pools_folders_and_refuses_different_scenes(tmp_path, b, monkeyp
     assert r["colour"]["scenes"] == n and r["colour"]["a_correct"] == n
     assert (r["colour"]["broken"], r["colour"]["fixed"]) == (n, 0)
     assert r["shape"]["scenes"] == n
+    # A longer evaluation against a shorter one of the same first scenes: the scenes both sampled.
+    r = evaluate.compare(f"{tmp_path / 'x'},{tmp_path / 'y'}", str(tmp_path / "x-bg"))
+    assert r["colour"]["scenes"] == 2 and (r["colour"]["broken"], r["colour"]["fixed"]) == (2, 0)
     with pytest.raises(SystemExit):
         evaluate.compare(str(tmp_path / "x"), str(tmp_path / "y-bg"))
 

@@ -17,7 +17,8 @@
 4. `compare <dirs A> <dirs B>`: two evaluations of the same scenes (comma-separated output folders of
    step 2, pooled in order), scene by scene: how many colour and shape misses B fixes and breaks, and the
    sign test's p for "B is no better than A", since two figures 0.5 points apart on 480 scenes are noise;
-   likewise in how many scenes B's seam score is lower and higher than A's.
+   likewise in how many scenes B's seam score is lower and higher than A's. Where one has sampled more
+   scenes than the other (480 against 240 from the same first scene), the scenes both have are compared.
 """
 from __future__ import annotations
 
@@ -181,9 +182,14 @@ def load_evaluation(dirs: str) -> tuple:
 
 
 def compare(dirs_a: str, dirs_b: str) -> dict:
+    """Scene by scene on the scenes both sampled: where one evaluation has more (480 scenes against 240 of
+    the same first scene), the first ones of the longer, as many as the shorter has."""
     scenes, gen_a = load_evaluation(dirs_a)
     scenes_b, gen_b = load_evaluation(dirs_b)
-    if len(gen_a) != len(gen_b) or any(not np.array_equal(scenes[k], scenes_b[k]) for k in scenes):
+    n = min(len(gen_a), len(gen_b))
+    scenes, scenes_b = ({k: v[:n] for k, v in s.items()} for s in (scenes, scenes_b))
+    gen_a, gen_b = gen_a[:n], gen_b[:n]
+    if any(not np.array_equal(scenes[k], scenes_b[k]) for k in scenes):
         sys.exit("compare: the two evaluations are not of the same scenes")
     keep, bg = scenes["mask"], scenes["background"]
     classifier = shape_classifier.load_or_train()

@@ -8,11 +8,15 @@
  * RESPACING=ddim50 (say) samples another spacing of the base stage than the bundle's; SAMPLER=ddpm and
  * ETA=1 another sampler and eta (DDIM's, or DPM-Solver++'s SDE noise; a sampler other than the default takes
  * its own spacing and eta from the bundle's defaults.samplers unless these are given); SEAM_TONE=0/1 turns the seam tone matching off/on.
+ * THREADS=1 runs onnxruntime on one thread (default: one per core), for a sweep that shares the machine.
+ * Only the base stage runs, as an edit runs it (its sampler, spacing, eta, guidance, seam tone, Fill guide):
+ * the scenes are at its size (64 px), and the upsampler of a cascade bundle would only enlarge them.
  * Writes float32 [N,3,S,S] arrays in [-1, 1] for models/train/evaluate.py to score.
  */
 import { writeFileSync } from 'node:fs';
 import { loadBundle } from '../../main/engine/bundle/load.ts';
 import { inpaint } from '../../main/engine/pipeline.ts';
+import { sessionOptions } from '../../main/engine/providers.ts';
 import { resolveSampling } from '../../main/engine/process/run-edit.ts';
 import { spaceTimesteps } from '../../main/engine/sampler.ts';
 import { loadNpz, npzArray } from '../../test-support/npz.ts';
@@ -30,7 +34,12 @@ function writeNpy(path: string, data: Float32Array, shape: number[]): void {
 const [bundleDir, scenesPath, outPath, emptyOutPath, nEmptyArg, guidanceArg] = process.argv.slice(2);
 if (!emptyOutPath) throw new Error('usage: sample-heldout.ts <bundle dir> <scenes.npz> <generated.npy> <generated-empty.npy> [n-empty] [guidance]');
 
-const bundle = await loadBundle(bundleDir, { provider: 'cpu' });
+const threads = process.env.THREADS ? Number(process.env.THREADS) : undefined;
+if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`THREADS=${process.env.THREADS} is not a whole number >= 1`);
+const cpu = { name: 'cpu' as const, reason: 'CPU (held-out evaluation)', sessionOptions: { ...sessionOptions('cpu'), ...(threads ? { intraOpNumThreads: threads } : {}) } };
+const loaded = await loadBundle(bundleDir, { provider: cpu });
+// The base stage alone (pipeline.ts runs no upsampler pass for a bundle without one).
+const bundle = { manifest: loaded.manifest, stages: { base: loaded.stages.base } };
 const d = bundle.manifest.defaults;
 const sampler = (process.env.SAMPLER ?? d.sampler) as typeof d.sampler;
 // The sampler's own spacing and eta where the bundle gives them (defaults.samplers), as an edit gets them.
@@ -83,4 +92,4 @@ await sampleAll(n, (i) => captions[i], outPath);
 // What was sampled, for the score step to record with its figures.
 writeFileSync(outPath.replace(/\.npy$/, '.settings.json'), JSON.stringify({ bundle: bundleDir, sampler, respacing, steps, eta, guidanceScale, seamTone }));
 await sampleAll(nEmpty, () => '', emptyOutPath);
-await bundle.release();
+await loaded.release();

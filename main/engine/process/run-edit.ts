@@ -10,7 +10,7 @@ import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
 import { type InpaintProgress, inpaint } from '../pipeline.ts';
-import type { Candidate, EditSettings, ResolvedSettings } from '../protocol.ts';
+import type { Candidate, EditSettings, ResolvedSettings, SamplerName } from '../protocol.ts';
 import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
 import { upsamplerSizes } from '../upsample-plan.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
@@ -23,6 +23,9 @@ export interface Sampling {
   eta: number;
   /** The upsampler's respacing (undefined: the bundle's, or the pipeline's default). */
   upsamplerRespacing?: string;
+  /** The upsampler's sampler and eta: the bundle's `upsamplerSampler`, else the base's. */
+  upsamplerSampler: SamplerName;
+  upsamplerEta: number;
 }
 
 /**
@@ -40,11 +43,14 @@ export function resolveSampling(
   const own = defaults.samplers?.[sampler] ?? {};
   const baseRespacing = own.baseRespacing ?? defaults.baseRespacing;
   const respacing = settings.steps === undefined ? baseRespacing : respacingWithSteps(baseRespacing, settings.steps, diffusionSteps);
+  const eta = own.eta ?? defaults.eta;
   return {
     resolved: { guidanceScale: settings.guidanceScale ?? defaults.guidanceScale, steps: spaceTimesteps(diffusionSteps, respacing).length, sampler },
     respacing,
-    eta: own.eta ?? defaults.eta,
+    eta,
     upsamplerRespacing: own.upsamplerRespacing ?? defaults.upsamplerRespacing,
+    upsamplerSampler: defaults.upsamplerSampler?.sampler ?? sampler,
+    upsamplerEta: defaults.upsamplerSampler?.eta ?? eta,
   };
 }
 
@@ -63,7 +69,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerSampler, upsamplerEta } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -102,6 +108,8 @@ export async function runEdit(
         sampler: resolved.sampler,
         eta,
         upsamplerRespacing,
+        upsamplerSampler,
+        upsamplerEta,
         seed,
       },
       { signal, onProgress: progress, preview: settings.preview },
