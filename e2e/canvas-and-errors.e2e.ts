@@ -1,6 +1,7 @@
 /**
  * Opening, navigating and painting in the browser, and the messages a person gets when something is
- * wrong: a damaged file, an empty mask. Messages must appear in the window. (An empty prompt is a Fill: fill.e2e.ts.)
+ * wrong: a damaged file, an empty mask; the Engine panel's words for where the model runs. Messages must appear in
+ * the window. (An empty prompt is a Fill: fill.e2e.ts.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,4 +157,42 @@ test('a photo dropped on the window or pasted opens', async () => {
   await dispatchFileEvent('paste', CHELSEA, '', 'image/png');
   await page.getByText('pasted image.png · 451×300').waitFor();
   assert.deepEqual(await editor.historyLabels(), ['Original photo'], 'a new photo starts a new history');
+});
+
+test('the Engine panel says where the model runs and why in words, keeps the raw message behind Details, and wraps', async (t) => {
+  // Its own server with the provider left to Automatic (the other tests pin the CPU; --provider wins over the setting).
+  const auto = await startServe(e2eBundle().dir, 60_000, undefined, ['--provider', 'auto']);
+  try {
+    const { context, page: autoPage } = await newEditorPage(browser, auto.url);
+    const panel = autoPage.getByRole('region', { name: 'Engine' });
+    const why = panel.locator('p.hint').filter({ hasText: /runs on the CPU\.|using the GPU\./ });
+    await why.waitFor({ timeout: 60_000 });
+    const reason = (await why.textContent()) ?? '';
+    if (/using the GPU/.test(reason)) {
+      t.skip(`the engine runs on a GPU here (${reason}); the CPU fallback's words are not shown`);
+      await context.close();
+      return;
+    }
+    assert.match(await panel.locator('p.hint').first().textContent() ?? '', / on CPU\.$/);
+    assert.match(reason, /^(No NVIDIA GPU found|This machine has an NVIDIA GPU, but onnxruntime's CUDA add-on is not installed|onnxruntime has no GPU provider)/);
+    assert.doesNotMatch(reason, /Failed to load|\.so\b/, 'no raw onnxruntime text in the sentence');
+    const details = panel.locator('details');
+    const raw = details.locator('pre.raw-message');
+    const hasDetails = (await details.count()) > 0;
+    if (hasDetails) {
+      assert.equal(await raw.isVisible(), false, 'the raw message starts hidden');
+      await details.locator('summary').click();
+      await raw.waitFor();
+      assert.match((await raw.textContent()) ?? '', /^CUDA: /);
+    }
+    // Nothing is cut off at the panel's edge: no text box is wider than the panel shows.
+    const overflow = await panel.evaluate((el) =>
+      [el, ...el.querySelectorAll('p, pre, summary')].filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => `${n.tagName} ${n.scrollWidth}>${n.clientWidth}`),
+    );
+    assert.deepEqual(overflow, []);
+    console.log(`engine panel: ${reason}${hasDetails ? ` | Details: ${(await raw.textContent())?.slice(0, 160)}` : ''}`);
+    await context.close();
+  } finally {
+    await auto.stop();
+  }
 });
