@@ -70,3 +70,17 @@ export function cpuByGroup(groups: Record<string, (number | undefined)[]>): Reco
 export function cpuSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([name, ms]) => [name, Math.round(ms - (before[name] ?? 0))]));
 }
+
+/** The highest peak resident memory (VmHWM, MB) among these processes: each one's own peak since it started. */
+export function peakRssMB(pids: readonly number[]): number {
+  let peak = 0;
+  for (const pid of pids) {
+    try {
+      const kb = Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return peak;
+}

@@ -9,7 +9,7 @@ import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
 import { blendRegion, type BlendOptions } from './blend-region.ts';
 import type { Box } from './box.ts';
-import { keepMaskForModel } from './keep-mask.ts';
+import { keepMaskForModel, maskRuns } from './keep-mask.ts';
 import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
 import { probeImage, type DecodeOptions, type ImageInfo } from './open-image.ts';
 import { writePatch } from './patch-file.ts';
@@ -62,14 +62,15 @@ export async function prepareEditCrop(
   const wanted = typeof sizes === 'function' ? sizes(plan) : sizes;
   // The padded square once for every size (on a 24 MP crop it is 108 MB to build).
   const square = wanted.length > 1 ? await squarePixels(original, plan) : undefined;
+  const maskBox = { ...fullMask.bbox, x: fullMask.bbox.x - plan.box.x, y: fullMask.bbox.y - plan.box.y };
+  const runs = maskRuns(mask, plan.box.width, plan.box.height, maskBox); // scanned once, over the mask's own box, for every size
   for (const size of wanted) {
     inputs.push({
       size,
       image: await cropToModelImage(original, plan, size, square),
-      keep: keepMaskForModel(mask, plan, size, options.keepMaskDilation ?? 1),
+      keep: keepMaskForModel(runs, plan, size, options.keepMaskDilation ?? 1),
     });
   }
-  const maskBox = { ...fullMask.bbox, x: fullMask.bbox.x - plan.box.x, y: fullMask.bbox.y - plan.box.y };
   return { image, plan, original, mask, maskBox, coverage, inputs };
 }
 

@@ -6,6 +6,7 @@
  * (no averages needed). It is then dilated by a cell or so: regenerating a little more costs nothing,
  * while a half-masked cell leaves the old content's edge in the seam. The plan's padding is keep.
  */
+import type { Box } from './box.ts';
 import type { CropPlan } from './crop-plan.ts';
 
 /** Output cells [first, last] that square pixel `p` overlaps, for `side` pixels onto `size` cells. */
@@ -32,30 +33,48 @@ function dilateSquare(gen: Uint8Array, size: number, radius: number): Uint8Array
   return out;
 }
 
+/** The generate pixels of a box mask as runs per row: flat [y, start, end (exclusive), …]. */
+export interface MaskRuns {
+  runs: Int32Array;
+}
+
 /**
- * @param boxMask the mask inside the plan's box, one byte per pixel, 1 = generate
+ * Scans the box mask once (1 = generate; any value above 0 counts), for keepMaskForModel at every size;
+ * `within` (box coordinates: the mask's own bounding box) limits the scan to where generate pixels are.
+ */
+export function maskRuns(boxMask: Uint8Array, width: number, height: number, within: Box = { x: 0, y: 0, width, height }): MaskRuns {
+  const runs: number[] = [];
+  const xEnd = within.x + within.width;
+  for (let y = within.y; y < within.y + within.height; y++) {
+    const base = y * width;
+    let x = within.x;
+    while (x < xEnd) {
+      while (x < xEnd && boxMask[base + x] === 0) x++;
+      if (x === xEnd) break;
+      const begin = x;
+      while (x < xEnd && boxMask[base + x] !== 0) x++;
+      runs.push(y, begin, x);
+    }
+  }
+  return { runs: Int32Array.from(runs) };
+}
+
+/**
+ * @param boxMask the mask inside the plan's box, one byte per pixel, 1 = generate (or its runs, maskRuns, when several sizes are made)
  * @param dilate cells to grow the generated region by (default 1)
  */
-export function keepMaskForModel(boxMask: Uint8Array, plan: CropPlan, size: number, dilate = 1): Float32Array {
+export function keepMaskForModel(boxMask: Uint8Array | MaskRuns, plan: CropPlan, size: number, dilate = 1): Float32Array {
   const side = plan.square.width;
-  const { width, height } = plan.box;
+  const { runs } = boxMask instanceof Uint8Array ? maskRuns(boxMask, plan.box.width, plan.box.height) : boxMask;
   const gen = new Uint8Array(size * size);
   const rowCells = new Uint8Array(size);
-  // Runs of generate pixels along each row: a run covers a contiguous span of cells.
+  // A run covers a contiguous span of cells; the runs of one photo row mark cells of its cell rows.
   const firstCell = (x: number) => cellsTouched(x + plan.pad.left, side, size)[0];
   const lastCell = (x: number) => cellsTouched(x + plan.pad.left, side, size)[1];
-  for (let y = 0; y < height; y++) {
-    const row = boxMask.subarray(y * width, (y + 1) * width);
-    let start = row.findIndex((v) => v !== 0);
-    if (start < 0) continue;
+  for (let i = 0; i < runs.length; ) {
+    const y = runs[i];
     rowCells.fill(0);
-    while (start >= 0 && start < width) {
-      let end = start + 1;
-      while (end < width && row[end] !== 0) end++;
-      rowCells.fill(1, firstCell(start), lastCell(end - 1) + 1);
-      start = end;
-      while (start < width && row[start] === 0) start++;
-    }
+    for (; i < runs.length && runs[i] === y; i += 3) rowCells.fill(1, firstCell(runs[i + 1]), lastCell(runs[i + 2] - 1) + 1);
     const [r0, r1] = cellsTouched(y + plan.pad.top, side, size);
     for (let r = r0; r <= r1; r++) {
       for (let c = 0; c < size; c++) if (rowCells[c]) gen[r * size + c] = 1;

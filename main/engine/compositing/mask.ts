@@ -91,8 +91,13 @@ export async function decodeMask(png: Uint8Array, image: Size, maxPixels: number
 /** The mask inside a box of the photo, one byte per pixel: 1 = generate, 0 = keep. */
 export function cropMask(mask: Mask, box: Box): Uint8Array {
   const out = new Uint8Array(box.width * box.height);
-  copyRegion(mask, mask.data, box, out);
-  for (let i = 0; i < out.length; i++) if (out[i]) out[i] = 1;
+  // Only the rows the mask's PNG covered can hold generate pixels (the rest of the box stays 0).
+  const r = mask.region;
+  const x0 = Math.max(box.x, r.x), x1 = Math.min(box.x + box.width, r.x + r.width);
+  for (let y = Math.max(0, r.y - box.y); y < Math.min(box.height, r.y + r.height - box.y); y++) {
+    const from = (box.y + y - r.y) * r.width - r.x, to = y * box.width - box.x;
+    for (let x = x0; x < x1; x++) if (mask.data[from + x]) out[to + x] = 1;
+  }
   return out;
 }
 
