@@ -5,7 +5,7 @@ import json
 import pytest
 
 from models.train.export_default import objective_phases, trained_log
-from models.train.train import COOLDOWN_FLOOR, lr_factor
+from models.train.training_run import COOLDOWN_FLOOR, lr_factor
 
 
 def test_warm_up_then_constant():

@@ -5,7 +5,7 @@
  * feather, a patch file), the patch laid over the photo and measured (photo-metrics.ts).
  *
  *   npm run models:eval-photos -- [--bundle models/default] [--out .work/eval-photos] [--scales 1MP,12MP]
- *       [--photos N] [--holes N] [--kinds colour,shape,fill]
+ *       [--photos N | --only life,sunset] [--holes N] [--kinds colour,shape,fill]
  *       [--steps N] [--sampler ddim|ddpm|dpmpp2m] [--guidance X] [--detail standard|high]
  *       [--provider cpu]
  *
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(REPO_ROOT, '.work/eval-photos') },
     scales: { type: 'string', default: '1MP,12MP' },
     photos: { type: 'string' },
+    only: { type: 'string' },
     holes: { type: 'string', default: '1' },
     kinds: { type: 'string', default: 'colour,shape,fill' },
     steps: { type: 'string' },
@@ -129,7 +130,11 @@ async function evaluatePhoto(run: Run, photo: EvalSet['photos'][number], scale: 
 async function main(): Promise<void> {
   const set = readEvalSet(REPO_ROOT);
   checkPrompts(set);
-  const photos = args.photos ? set.photos.slice(0, Number(args.photos)) : set.photos;
+  // --only: the photos whose file name contains one of the words (case-insensitive), e.g. while tuning on the hardest.
+  const only = args.only?.toLowerCase().split(',').map((w) => w.trim()).filter(Boolean);
+  const chosen = only ? set.photos.filter((p) => only.some((w) => p.name.toLowerCase().includes(w))) : set.photos;
+  if (!chosen.length) throw new Error(`--only ${args.only}: no photo of the set matches`);
+  const photos = args.photos ? chosen.slice(0, Number(args.photos)) : chosen;
   mkdirSync(args.out, { recursive: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'eval-photos-'));
   const host = new EngineHost(nodeEngineLauncher({ stdio: 'inherit' }));

@@ -2,29 +2,23 @@
 
     /usr/bin/python3 -m models.train.train_upsampler --run .work/upsampler-run --minutes 120 --threads 1
 
-Seeded and resumable like train.py: a checkpoint every --save-every steps; a rerun with the same --run
+Seeded and resumable like train.py (training_run.py): a checkpoint every --save-every steps; a rerun with the same --run
 continues from it (also with other --minutes, --lr or --cooldown). The same command runs on CUDA where
 torch has it (--device cuda).
 """
 from __future__ import annotations
 
 import argparse
-import copy
-import json
-import os
-import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from models.glide import ModelOptions, create_model
+from models.glide import ModelOptions
 from models.train import upsampler_data
 from models.train.caption_tokens import tokenize_captions
 from models.train.dataset import all_captions
 from models.train.diffusion_loss import DiffusionLoss
-from models.train.timestep_sampler import SAMPLERS, TimestepSampler
-from models.train.train import KNOWN_REGION_WEIGHT, lr_factor, make_optimizer, save_checkpoint
+from models.train.training_run import KNOWN_REGION_WEIGHT, TrainingRun, add_run_arguments
 
 # Fully convolutional (attention only in the middle block, at 1/32 of the output's side), so one graph runs
 # at 256, 512 or 1024 px. 8 channels at full resolution: the cost per output pixel is what bounds a 12 MP
@@ -43,55 +37,17 @@ SIZE_MULTIPLE = 32
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", type=Path, required=True, help="folder for checkpoint and log")
-    p.add_argument("--minutes", type=float, default=120.0, help="stop after this wall time (this invocation)")
-    p.add_argument("--max-steps", type=int, default=100000)
-    p.add_argument("--batch", type=int, default=12)
-    p.add_argument("--lr", type=float, default=5e-4)
-    p.add_argument("--ema", type=float, default=0.995)
-    p.add_argument("--cooldown", type=int, nargs=2, metavar=("FROM", "TO"),
-                   help="lower the learning rate linearly from step FROM to 5%% of it at step TO")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--save-every", type=int, default=25)
-    p.add_argument("--eps-weight-cap", type=float, default=300.0, help="as in train.py")
-    p.add_argument("--text-lr-mult", type=float, default=5.0)
-    p.add_argument("--t-sampler", choices=SAMPLERS, default="gradient-norm")
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    add_run_arguments(p, minutes=120.0, batch=12, lr=5e-4, eps_weight_cap_help="as in train.py")
     p.add_argument("--device", default="cpu")
     return p.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)
-    device = torch.device(args.device)
-    args.run.mkdir(parents=True, exist_ok=True)
-    ckpt_path = args.run / "checkpoint.pt"
-
     options = ModelOptions.from_dict(UPSAMPLER_MODEL)
-    torch.manual_seed(args.seed)
-    model = create_model(options).to(device)
-    ema = copy.deepcopy(model).eval()
-    opt = make_optimizer(model, args.lr, args.text_lr_mult)
-    rng = np.random.default_rng(args.seed)
-    t_sampler = TimestepSampler(args.t_sampler, options.diffusion_steps)
-    step, elapsed_before = 0, 0.0
-    if ckpt_path.exists():
-        state = torch.load(ckpt_path, map_location=device)  # our own file, written below
-        if state["options"] != options.to_dict():
-            raise SystemExit(f"{ckpt_path} holds a model of other options than UPSAMPLER_MODEL")
-        model.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        base_lrs = [g["base_lr"] for g in opt.param_groups]
-        opt.load_state_dict(state["opt"])
-        for g, base in zip(opt.param_groups, base_lrs):
-            g["base_lr"] = base
-        rng.bit_generator.state = state["rng"]
-        torch.set_rng_state(state["torch_rng"])
-        t_sampler.load_state_dict(state["t_sampler"])
-        step, elapsed_before = state["step"], state["elapsed"]
-        print(f"resumed at step {step} ({elapsed_before / 60:.1f} min trained)", flush=True)
+    run = TrainingRun(args, options, args.device)
+    run.resume("it is not UPSAMPLER_MODEL's")
+    device, model, rng, t_sampler = run.device, run.model, run.rng, run.t_sampler
     print(f"{sum(p.numel() for p in model.parameters()):,} parameters", flush=True)
 
     tokens = tokenize_captions(all_captions(), options.text_ctx)
@@ -99,18 +55,8 @@ def main() -> None:
     for name in ("sqrt_ac", "sqrt_1m_ac", "recip_ac", "sqrt_recip_ac", "sqrt_recipm1_ac", "coef1", "coef2",
                  "log_var_clipped", "log_betas"):
         setattr(loss_fn, name, getattr(loss_fn, name).to(device))
-    log = open(args.run / "log.jsonl", "a")
-    start = time.time()
-
-    def checkpoint() -> dict:
-        return {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(), "step": step,
-                "elapsed": elapsed_before + time.time() - start, "options": options.to_dict(),
-                "t_sampler": t_sampler.state_dict(), "args": {k: str(v) for k, v in vars(args).items()}}
-
-    recent = []
     model.train()
-    while step < args.max_steps and time.time() - start < args.minutes * 60:
+    while run.running():
         batch = upsampler_data.sample_batch(rng, args.batch)
         x0 = torch.from_numpy(batch["image"]).to(device)
         low = torch.from_numpy(batch["low_res"]).to(device)
@@ -126,30 +72,9 @@ def main() -> None:
         terms = loss_fn.losses(out, x0, x_t, t, noise, weight, args.eps_weight_cap)
         loss = (terms["loss"] * t_weight).mean()
         t_sampler.record(t.cpu(), (terms["mse_weight"] * terms["mse"].detach().sqrt()).cpu())
-        for g in opt.param_groups:
-            g["lr"] = g["base_lr"] * lr_factor(step, 0, args.cooldown)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        with torch.no_grad():
-            for pe, pm in zip(ema.parameters(), model.parameters()):
-                pe.mul_(args.ema).add_(pm.detach(), alpha=1 - args.ema)
-        step += 1
-        recent.append(((terms["mse"] * t_weight).mean().item(), (terms["vb"] * t_weight).mean().item()))
-        if step % 10 == 0:
-            mse, vb = np.mean(recent, axis=0)
-            recent.clear()
-            entry = {"step": step, "mse": round(float(mse), 5), "vb": round(float(vb), 5), "lr": args.lr,
-                     **({"cooldown": args.cooldown} if args.cooldown else {}),
-                     "minutes": round((elapsed_before + time.time() - start) / 60, 2)}
-            log.write(json.dumps(entry) + "\n")
-            log.flush()
-            print(entry, flush=True)
-        if step % args.save_every == 0:
-            save_checkpoint(ckpt_path, checkpoint())
-    save_checkpoint(ckpt_path, checkpoint())
-    print(f"stopped at step {step}", flush=True)
+        run.update(loss)
+        run.record((terms["mse"] * t_weight).mean().item(), (terms["vb"] * t_weight).mean().item())
+    run.finish()
 
 
 if __name__ == "__main__":
