@@ -43,3 +43,15 @@ test('detail at or below the surroundings\' level is never amplified', () => {
   assert.equal(matchDetail(x, keep, S), 1);
   assert.deepEqual(x, before);
 });
+
+test('with a gain cap above 1, weaker grain is raised toward the surroundings\' level, by at most the cap', () => {
+  const { x, keep } = grainy(0.3, 0.1);
+  const before = x.slice();
+  const gain = matchDetail(x, keep, S, 2);
+  assert.equal(gain, 2, 'capped: the band has 3x the hole\'s grain');
+  assert.ok(lapHole(x, keep) > 1.6 * lapHole(before, keep), 'the hole\'s fine detail rose');
+  for (let p = 0; p < PX; p++) if (keep[p]) assert.equal(x[p], before[p]);
+  const { x: x2, keep: keep2 } = grainy(0.15, 0.1);
+  const g2 = matchDetail(x2, keep2, S, 4);
+  assert.ok(g2 > 1.2 && g2 < 1.8, `below the cap the gain is the ratio of the medians: ${g2}`);
+});

@@ -5,9 +5,14 @@
  * strength wherever it works: right on foliage and rock, a visible grain on a clear sky or a blurred
  * background (2-6x the surroundings' fine detail there). The texture's strength is measured as the median
  * |Laplacian| of luminance, in the hole and in the known band around it; where the hole has more, its
- * high frequencies (the image less a 3x3 box blur of it) are scaled down to the band's level. Never up:
- * detail the model did not draw is not made. Runs on the last upsampler pass's output, at its resolution.
+ * high frequencies (the image less a 3x3 box blur of it) are scaled down to the band's level. On busy
+ * surroundings (rock and water, foliage) the grain it draws is weaker than the photo's (a third of it on a
+ * stream over rocks): there it is raised, by at most the bundle's detailGainMax, so the hole does not read
+ * as a soft disc; only the model's own grain is scaled, nothing is drawn. Runs on the last upsampler
+ * pass's output, at its resolution.
  */
+
+import { holeDistance } from './hole-distance.ts';
 
 /** Known pixels within this many pixels of the hole (at the output's resolution) are the reference band. */
 const BAND = 24;
@@ -18,22 +23,14 @@ function luminance(x: Float32Array, plane: number): Float32Array {
   return out;
 }
 
-/** Scales down the hole's high frequencies in x ([1, 3, S, S], in place) to its surroundings' level; returns the gain used. */
-export function matchDetail(x: Float32Array, keep: Float32Array, size: number): number {
+/**
+ * Scales the hole's high frequencies in x ([1, 3, S, S], in place) to its surroundings' level: down always,
+ * up by at most `maxGain` (1: never up). Returns the gain used.
+ */
+export function matchDetail(x: Float32Array, keep: Float32Array, size: number, maxGain = 1): number {
   const plane = size * size;
-  // Distance (in 4-neighbour steps, capped) from the hole, for the band.
-  const dist = new Int32Array(plane).fill(BAND + 1);
-  const queue: number[] = [];
-  for (let p = 0; p < plane; p++) if (keep[p] < 0.5) { dist[p] = 0; queue.push(p); }
-  if (queue.length === 0 || queue.length === plane) return 1;
-  for (let head = 0; head < queue.length; head++) {
-    const p = queue[head];
-    if (dist[p] >= BAND) continue;
-    const y = Math.floor(p / size), xx = p % size;
-    for (const q of [xx > 0 ? p - 1 : -1, xx < size - 1 ? p + 1 : -1, y > 0 ? p - size : -1, y < size - 1 ? p + size : -1]) {
-      if (q >= 0 && dist[q] > dist[p] + 1) { dist[q] = dist[p] + 1; queue.push(q); }
-    }
-  }
+  const dist = holeDistance(keep, size, BAND);
+  if (!dist) return 1;
   const lum = luminance(x, plane);
   const hole: number[] = [], band: number[] = [];
   for (let y = 1; y < size - 1; y++) {
@@ -43,25 +40,41 @@ export function matchDetail(x: Float32Array, keep: Float32Array, size: number): 
       if (dist[p] === 0) hole.push(lap); else if (dist[p] >= 2 && dist[p] <= BAND) band.push(lap);
     }
   }
-  // Medians: a texture's grain is everywhere, an edge (a cable across a sky) is a few pixels that a mean would count as detail.
-  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
   if (!hole.length || !band.length) return 1;
+  // Lowering compares medians: a texture's grain is everywhere, an edge (a cable across a sky) is a few
+  // pixels that a mean would count as detail. Raising compares means: a busy photo's detail is its edges
+  // too (rock against water), which the model's grain lacks.
+  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const inHole = median(hole);
   if (inHole === 0) return 1;
-  const gain = Math.min(1, median(band) / inHole);
-  if (gain >= 1) return 1;
+  const down = median(band) / inHole;
+  const gain = down < 1 ? down : Math.min(maxGain, Math.max(1, mean(band) / mean(hole)));
+  if (gain === 1) return 1;
+  const boxBlur = (src: Float32Array, p: number) => {
+    const y = Math.floor(p / size), xx = p % size;
+    let sum = 0, n = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const yy = y + dy, xq = xx + dx;
+      if (yy >= 0 && yy < size && xq >= 0 && xq < size) { sum += src[yy * size + xq]; n++; }
+    }
+    return sum / n;
+  };
+  if (gain > 1) {
+    // Raised in luminance only, the same in the three channels: stronger grain, no new hues.
+    for (let p = 0; p < plane; p++) {
+      if (dist[p] !== 0) continue;
+      const add = (gain - 1) * (lum[p] - boxBlur(lum, p));
+      for (let c = 0; c < 3; c++) x[c * plane + p] = Math.min(1, Math.max(-1, x[c * plane + p] + add));
+    }
+    return gain;
+  }
   for (let c = 0; c < 3; c++) {
     const off = c * plane;
     const src = x.slice(off, off + plane);
     for (let p = 0; p < plane; p++) {
       if (dist[p] !== 0) continue;
-      const y = Math.floor(p / size), xx = p % size;
-      let sum = 0, n = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const yy = y + dy, xq = xx + dx;
-        if (yy >= 0 && yy < size && xq >= 0 && xq < size) { sum += src[yy * size + xq]; n++; }
-      }
-      const blur = sum / n;
+      const blur = boxBlur(src, p);
       x[off + p] = blur + gain * (src[p] - blur);
     }
   }

@@ -172,6 +172,6 @@ export async function inpaint(
     });
     size = pass.size;
   }
-  if (passes.length && defaults.matchDetail) matchDetail(image, passes[passes.length - 1].mask, size);
+  if (passes.length && defaults.matchDetail) matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax);
   return { image, size, baseImage };
 }

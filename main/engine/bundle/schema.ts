@@ -71,6 +71,8 @@ export const BundleSchema = z
       upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
       /** Scale the hole's generated fine detail down to its surroundings' level after the last pass (detail-match.ts). */
       matchDetail: z.boolean().optional(),
+      /** With matchDetail: how far the hole's fine detail may be raised toward its surroundings' (1, the default: only lowered). */
+      detailGainMax: z.number().min(1).max(4).optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
