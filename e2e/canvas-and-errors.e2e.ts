@@ -160,7 +160,9 @@ test('a photo dropped on the window or pasted opens', async () => {
 });
 
 test('the Engine panel says where the model runs and why in words, keeps the raw message behind Details, and wraps', async (t) => {
-  // Its own server with the provider left to Automatic (the other tests pin the CPU; --provider wins over the setting).
+  // The other tests' server was started with --provider cpu, and its menu says so.
+  assert.equal(await page.getByRole('region', { name: 'Engine' }).getByLabel('Execution provider').inputValue(), 'cpu');
+  // Its own server with the provider left to Automatic (the other tests pin the CPU).
   const auto = await startServe(e2eBundle().dir, 60_000, undefined, ['--provider', 'auto']);
   try {
     const { context, page: autoPage } = await newEditorPage(browser, auto.url);
@@ -191,6 +193,10 @@ test('the Engine panel says where the model runs and why in words, keeps the raw
     );
     assert.deepEqual(overflow, []);
     console.log(`engine panel: ${reason}${hasDetails ? ` | Details: ${(await raw.textContent())?.slice(0, 160)}` : ''}`);
+    // The menu shows the provider the command line chose; a choice in the window replaces it at once.
+    assert.equal(await panel.getByLabel('Execution provider').inputValue(), 'auto');
+    await panel.getByLabel('Execution provider').selectOption('cpu');
+    await panel.locator('p.hint', { hasText: 'CPU chosen in settings' }).waitFor({ timeout: 60_000 });
     await context.close();
   } finally {
     await auto.stop();

@@ -45,7 +45,12 @@ async function main(): Promise<void> {
   }
   const configHome = process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
   const settingsFile = values.settings ?? path.join(configHome, 'glide-inpaint-editor', 'settings.json');
-  const settings = new SettingsService(jsonFileSettingsStore(settingsFile));
+  // --bundle and --provider choose the model and provider for this launch (never stored): the window shows them,
+  // and a choice made in the window (Models panel, Default model, provider menu) replaces them.
+  const settings = new SettingsService(jsonFileSettingsStore(settingsFile), {
+    ...(values.bundle ? { bundleDir: path.resolve(values.bundle) } : {}),
+    ...(values.provider ? { provider: ProviderChoice.parse(values.provider) } : {}),
+  });
   const work = createWorkFolder(os.tmpdir(), 'glide-serve-');
   if (work.swept.length) console.log(`Removed ${work.swept.length} work folder(s) left by earlier runs that did not stop cleanly.`);
   const workDir = work.dir;
@@ -58,8 +63,7 @@ async function main(): Promise<void> {
     engineHost,
     async () => {
       const s = (await settings.get()).engine;
-      const provider = values.provider ? ProviderChoice.parse(values.provider) : s.provider;
-      return chooseBundle(REPO_ROOT, values.bundle ?? s.bundleDir, provider);
+      return chooseBundle(REPO_ROOT, s.bundleDir, s.provider);
     },
     (payload) => {
       console.log(`engine: ${payload.state}: ${payload.message}`);

@@ -45,3 +45,18 @@ test('the JSON file store survives a missing file and writes a readable one', as
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('launch settings (serve --bundle/--provider) are reported and used, never stored, until the person changes that field', async () => {
+  const store = memorySettingsStore({ ...DEFAULT_SETTINGS, engine: { bundleDir: '/stored/bundle', provider: 'auto' } });
+  const settings = new SettingsService(store, { bundleDir: '/launch/bundle', provider: 'cpu' });
+  assert.deepEqual((await settings.get()).engine, { bundleDir: '/launch/bundle', provider: 'cpu' });
+  // Other sections and an invalid update leave the launch choice alone and store nothing of it.
+  assert.deepEqual((await settings.set({ brush: { size: 90 } })).engine, { bundleDir: '/launch/bundle', provider: 'cpu' });
+  await assert.rejects(settings.set({ engine: { provider: 'nonsense' as never } }));
+  assert.deepEqual((await settings.get()).engine, { bundleDir: '/launch/bundle', provider: 'cpu' });
+  assert.deepEqual(((await store.read()) as typeof DEFAULT_SETTINGS).engine, { bundleDir: '/stored/bundle', provider: 'auto' });
+  // Default model in the window: the stored choice is null, and it is the one in use from now on.
+  assert.deepEqual((await settings.set({ engine: { bundleDir: null } })).engine, { bundleDir: null, provider: 'cpu' });
+  assert.deepEqual((await settings.set({ engine: { provider: 'auto' } })).engine, { bundleDir: null, provider: 'auto' });
+  assert.deepEqual((await new SettingsService(store).get()).engine, { bundleDir: null, provider: 'auto' });
+});

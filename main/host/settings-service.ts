@@ -15,15 +15,31 @@ export interface SettingsStore {
 export class SettingsService {
   private cached: Settings | null = null;
 
-  constructor(private readonly store: SettingsStore) {}
+  /**
+   * `launch`: engine settings given when the app was started (serve's --bundle and --provider). They
+   * are what get() reports and the engine uses, and are never stored, until an update sets that
+   * field: then the person's choice wins (the Models panel's Use, Default model, the provider menu).
+   */
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly launch: Partial<Settings['engine']> = {},
+  ) {}
 
-  async get(): Promise<Settings> {
+  private async stored(): Promise<Settings> {
     if (!this.cached) this.cached = sanitize(await this.store.read().catch(() => undefined));
     return this.cached;
   }
 
+  private withLaunch(s: Settings): Settings {
+    return Object.keys(this.launch).length ? { ...s, engine: { ...s.engine, ...this.launch } } : s;
+  }
+
+  async get(): Promise<Settings> {
+    return this.withLaunch(await this.stored());
+  }
+
   async set(patch: SettingsPatch): Promise<Settings> {
-    const current = await this.get();
+    const current = await this.stored();
     const next = Settings.parse({
       run: { ...current.run, ...patch.run },
       brush: { ...current.brush, ...patch.brush },
@@ -34,7 +50,8 @@ export class SettingsService {
     });
     this.cached = next;
     await this.store.write(next);
-    return next;
+    for (const key of Object.keys(patch.engine ?? {}) as (keyof Settings['engine'])[]) delete this.launch[key];
+    return this.withLaunch(next);
   }
 }
 
