@@ -41,6 +41,8 @@ export interface OpenDocument {
   edits: Map<string, StoredPatch>;
   /** The photo grown by the history's canvas extensions, per padding. */
   canvases: CanvasImages;
+  /** Work on the document's files that goes on after its request was answered (an accepted patch being compacted); close waits for it. */
+  background: Set<Promise<void>>;
 }
 
 export class DocumentStore {
@@ -75,6 +77,7 @@ export class DocumentStore {
     const doc = this.docs.get(docId);
     if (!doc) return;
     this.docs.delete(docId);
+    await Promise.allSettled(doc.background);
     this.files.revokeUnder(doc.dir);
     await rm(doc.dir, { recursive: true, force: true });
   }
@@ -125,7 +128,7 @@ export class DocumentStore {
         fileBytes: size,
         display: { url: this.files.register({ path: displayPath, mime: 'image/jpeg' }), ...photo.display },
       };
-      const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map(), canvases: new CanvasImages(originalPath, dir) };
+      const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map(), canvases: new CanvasImages(originalPath, dir), background: new Set() };
       this.docs.set(docId, doc);
       return doc;
     } catch (error) {

@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { editModeOf, HostError, type AcceptedEdit, type EditResult, type HostEvent, type ParsedInput, type Recipe } from '../contract.ts';
+import { compactPatch } from '../engine/compositing/patch-file.ts';
 import { canvasSize, isPadded } from './document-canvas.ts';
 import type { DocumentStore, StoredPatch } from './document-store.ts';
 import type { EngineSession } from './engine-session.ts';
@@ -118,6 +119,11 @@ export class EditRunner {
     if (!candidate) throw new HostError('not-found', 'That candidate is no longer available. Run the edit again.');
     doc.candidates.delete(candidateId);
     doc.edits.set(candidate.id, candidate);
+    // The engine writes candidates uncompressed, for speed; the one kept is compacted now, off the run's path.
+    const compacting = compactPatch(candidate.path)
+      .catch(() => {}) // a patch that cannot be compacted stays as it was written
+      .finally(() => doc.background.delete(compacting));
+    doc.background.add(compacting);
     return acceptedEdit(candidate);
   }
 

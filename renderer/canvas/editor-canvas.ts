@@ -237,10 +237,23 @@ export class EditorCanvas {
 
   /** The run's intermediate result inside its crop, with a dashed frame; null clears both. */
   setPreview(url: string | null, crop: { x: number; y: number; width: number; height: number } | null): void {
-    this.cropFrame.setAttrs(crop ? { ...crop, visible: true } : { visible: false });
+    // Each layer is drawn again only when what it shows changed: a progress step without a new
+    // preview costs no frame, and one with a preview costs one, when its image has loaded (a redrawn
+    // layer is a view-sized canvas the compositor copies again).
+    const frame = this.cropFrame;
+    const frameChanged = crop
+      ? !frame.visible() || frame.x() !== crop.x || frame.y() !== crop.y || frame.width() !== crop.width || frame.height() !== crop.height
+      : frame.visible();
+    if (frameChanged) {
+      frame.setAttrs(crop ? { ...crop, visible: true } : { visible: false });
+      this.uiLayer.batchDraw();
+    }
     if (!url || !crop) {
       this.previewUrl = null;
-      this.preview.visible(false);
+      if (this.preview.visible()) {
+        this.preview.visible(false);
+        this.previewLayer.batchDraw();
+      }
     } else if (url !== this.previewUrl) {
       this.previewUrl = url;
       void loadImage(url)
@@ -251,8 +264,6 @@ export class EditorCanvas {
         })
         .catch(() => {}); // revoked by a newer preview before it loaded
     }
-    this.previewLayer.batchDraw();
-    this.uiLayer.batchDraw();
   }
 
   /** The brush outline at an image point; null hides it. */

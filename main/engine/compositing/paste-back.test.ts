@@ -7,6 +7,7 @@ import { readCurrentPixels } from './current-pixels.ts';
 import { blendModelOutput, pasteBack, prepareEditCrop, type EditCrop } from './edit-crop.ts';
 import { featherSigma } from './feather.ts';
 import { probeImage } from './open-image.ts';
+import { compactPatch } from './patch-file.ts';
 import { CHELSEA, boxMask, ellipseMask, fileNumbers, orientedP3Jpeg, temporaryDirectory } from './test-images.ts';
 
 function solidOutput(size: number, rgb: [number, number, number]): Float32Array {
@@ -195,6 +196,24 @@ test('a photo with EXIF orientation and a P3 profile: patch in its numbers, with
   const meta = await sharp(patch.path).metadata();
   assert.equal(meta.icc?.length, crop.image.iccProfile?.length, 'the photo\'s profile is embedded in the patch');
   await checkRoundTrip(crop, patch, file);
+});
+
+test('a candidate is written uncompressed and compactPatch re-encodes it in place: same pixels and profile, a smaller file', async (t) => {
+  const dir = temporaryDirectory(t);
+  const file = await orientedP3Jpeg(dir);
+  const crop = await prepareEditCrop({ imagePath: file, patches: [] }, await ellipseMask(600, 900, { x: 200, y: 300, width: 150, height: 200 }), [64]);
+  const patch = await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir);
+  const raw = patch.width * patch.height * 3;
+  const before = fs.readFileSync(patch.path);
+  assert.ok(before.length > raw, `stored: ${before.length} bytes for ${raw} of pixels`);
+  const pixels = (png: Buffer) => sharp(png, { ignoreIcc: true }).raw().toBuffer();
+  await compactPatch(patch.path);
+  const after = fs.readFileSync(patch.path);
+  assert.ok(after.length < raw / 2, `compacted: ${after.length} bytes`);
+  assert.deepEqual(await pixels(after), await pixels(before));
+  assert.deepEqual((await sharp(after).metadata()).icc, (await sharp(before).metadata()).icc);
+  await compactPatch(patch.path); // compressed already: left alone
+  assert.deepEqual(fs.readFileSync(patch.path), after);
 });
 
 test('a soft (feathered) mask is the blend itself: weight 0 keeps the photo exactly, 255 takes the model', async () => {
