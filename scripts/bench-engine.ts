@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { denoiserStepBench } from '../main/engine/bench/denoiser-step-bench.ts';
-import { editBench } from '../main/engine/bench/edit-bench.ts';
+import { editBench, samplerBench } from '../main/engine/bench/edit-bench.ts';
 import { officialEditBench } from '../main/engine/bench/official-edit-bench.ts';
 import { pytorchBench } from '../main/engine/bench/pytorch-bench.ts';
 import { seamToneBench } from '../main/engine/bench/seam-tone-bench.ts';
@@ -19,6 +19,7 @@ import { DEFAULT_BUNDLE_DIR, tinyBundleDir } from '../test-support/paths.ts';
 const BENCHES: Bench[] = [
   denoiserStepBench,
   editBench,
+  samplerBench,
   seamToneBench,
   pytorchBench,
   officialEditBench,

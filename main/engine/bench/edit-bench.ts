@@ -1,8 +1,9 @@
 /**
  * End-to-end edit time on a 1 MP and a 12 MP photo, prompt to pasted result, through the engine process
  * as the app runs it (EngineHost + a forked engine): per stage (the base, the upsampler's passes) and per
- * edit, at each Detail setting; the default sampler against each other one the bundle gives settings of
- * (defaults.samplers), alternately in the same process; and the engine process's peak resident memory.
+ * edit, at each Detail setting, and the engine process's peak resident memory (editBench); the default
+ * sampler against each other one the bundle gives settings of (defaults.samplers: e.g. the DDIM an old
+ * recipe replays), alternately in the same process (samplerBench, `npm run bench:engine -- 'default sampler'`).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,17 @@ async function makeInputs(dir: string, width: number, height: number, r: number)
   }
   const mask = await sharp(m, { raw: { width, height, channels: 1 } }).png().toBuffer();
   return { photo, mask: new Uint8Array(mask) };
+}
+/** CPU time a Linux process has used (user + system, all threads), in ms; NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    // Fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th of the line.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, 100 a second on Linux
+  } catch {
+    return Number.NaN;
+  }
 }
 /** The peak resident set of a Linux process (VmHWM), in MiB; undefined elsewhere. */
 function peakRssMiB(pid: number | undefined): number | undefined {
@@ -88,43 +100,73 @@ export const editBench: Bench = {
           });
         }
       }
-      // The default against each other sampler the bundle gives settings of (defaults.samplers: e.g. the
-      // DDIM it defaulted to before, as an old recipe replays), on the 1 MP photo, alternately, best of 2.
-      const { manifest } = await readManifest(ctx.bundleDir);
-      const others = Object.keys(manifest.defaults.samplers ?? {}).filter((s) => s !== defaults.sampler) as SamplerName[];
-      if (others.length) {
-        const { label, width, height, r } = SCALES[0];
-        const { photo, mask } = await makeInputs(dir, width, height, r);
-        const runs = new Map<SamplerName, { wallMs: number; inferenceMs: number; steps: number }[]>();
-        for (let round = 0; round < 2; round++) {
-          for (const sampler of [defaults.sampler, ...others]) {
-            let steps = 0;
-            const t1 = performance.now();
-            const { done } = host.edit(
-              { source: { imagePath: photo }, mask, outDir: dir, settings: { prompt: 'a red circle', seed: 1, candidates: 1, preview: false, sampler } },
-              (p) => { if (p.stage === 'base') steps = p.totalSteps; },
-            );
-            const result = await done;
-            runs.set(sampler, [...(runs.get(sampler) ?? []), { wallMs: performance.now() - t1, inferenceMs: result.inferenceMs ?? Number.NaN, steps }]);
-          }
-        }
-        const best = (sampler: SamplerName) => {
-          const rs = runs.get(sampler)!;
-          return { wallMs: Math.min(...rs.map((x) => x.wallMs)), inferenceMs: Math.min(...rs.map((x) => x.inferenceMs)), steps: rs[0].steps };
-        };
-        const mine = best(defaults.sampler);
-        for (const sampler of others) {
-          const other = best(sampler);
-          const own = manifest.defaults.samplers?.[sampler];
-          const how = `${other.steps} base steps (${own?.baseRespacing ?? manifest.defaults.baseRespacing}, eta ${own?.eta ?? manifest.defaults.eta})`;
-          figures.push(
-            { name: `${label}: ${defaults.sampler} (default) / ${sampler}, whole edit`, value: mine.wallMs / other.wallMs, unit: 'x', note: `${mine.wallMs.toFixed(0)} / ${other.wallMs.toFixed(0)} ms, best of 2, alternating; ${sampler}: ${how}` },
-            { name: `${label}: ${defaults.sampler} (default) / ${sampler}, sampling`, value: mine.inferenceMs / other.inferenceMs, unit: 'x', note: `${mine.inferenceMs.toFixed(0)} / ${other.inferenceMs.toFixed(0)} ms (the engine's inferenceMs)` },
-          );
-        }
-      }
       const rss = peakRssMiB(host.pid);
       if (rss !== undefined) figures.push({ name: 'engine process peak RSS', value: rss, unit: 'MiB', note: 'VmHWM after load and both edits' });
+    } finally {
+      await host.stop();
+    }
+    return figures;
+  },
+};
+
+/** Best of ROUNDS, alternating the samplers, so a busy machine's load falls on both alike. */
+const ROUNDS = 3;
+
+export const samplerBench: Bench = {
+  title: 'Default sampler against the others the bundle gives settings of (1 MP edit, engine process, CPU)',
+  async run(ctx) {
+    const { manifest } = await readManifest(ctx.bundleDir);
+    const { defaults } = manifest;
+    const others = Object.keys(defaults.samplers ?? {}).filter((s) => s !== defaults.sampler) as SamplerName[];
+    if (!others.length) {
+      console.log(`\n(skipped: ${ctx.bundleDir} gives no sampler settings besides its default's, defaults.samplers)`);
+      return [];
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
+    const host = new EngineHost(nodeEngineLauncher());
+    const figures: Figure[] = [];
+    try {
+      await host.start();
+      await host.load(ctx.bundleDir, 'cpu');
+      const { label, width, height, r } = SCALES[0];
+      const { photo, mask } = await makeInputs(dir, width, height, r);
+      type Run = { wallMs: number; inferenceMs: number; baseMs: number; cpuMs: number; steps: number };
+      const runs = new Map<SamplerName, Run[]>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const sampler of [defaults.sampler, ...others]) {
+          let steps = 0;
+          let baseEnd = 0;
+          const cpu1 = cpuMs(host.pid);
+          const t1 = performance.now();
+          const { done } = host.edit(
+            { source: { imagePath: photo }, mask, outDir: dir, settings: { prompt: 'a red circle', seed: 1, candidates: 1, preview: false, sampler } },
+            (p) => { if (p.stage === 'base') { steps = p.totalSteps; baseEnd = performance.now(); } },
+          );
+          const result = await done;
+          const wallMs = performance.now() - t1;
+          runs.set(sampler, [...(runs.get(sampler) ?? []), { wallMs, inferenceMs: result.inferenceMs ?? Number.NaN, baseMs: baseEnd - t1, cpuMs: cpuMs(host.pid) - cpu1, steps }]);
+        }
+      }
+      const best = (sampler: SamplerName): Run => {
+        const rs = runs.get(sampler)!;
+        const min = (k: keyof Run) => Math.min(...rs.map((x) => x[k]));
+        return { wallMs: min('wallMs'), inferenceMs: min('inferenceMs'), baseMs: min('baseMs'), cpuMs: min('cpuMs'), steps: rs[0].steps };
+      };
+      const mine = best(defaults.sampler);
+      const how = (sampler: SamplerName, steps: number) => {
+        const own = defaults.samplers?.[sampler];
+        return `${sampler} ${steps} base steps (${own?.baseRespacing ?? defaults.baseRespacing}, eta ${own?.eta ?? defaults.eta})`;
+      };
+      for (const sampler of others) {
+        const other = best(sampler);
+        const pair = `${how(defaults.sampler, mine.steps)} / ${how(sampler, other.steps)}; best of ${ROUNDS}, alternating`;
+        figures.push(
+          { name: `${label}: ${defaults.sampler} (default) / ${sampler}, whole edit`, value: mine.wallMs / other.wallMs, unit: 'x', note: `${mine.wallMs.toFixed(0)} / ${other.wallMs.toFixed(0)} ms; ${pair}` },
+          { name: `${label}: ${defaults.sampler} (default) / ${sampler}, sampling`, value: mine.inferenceMs / other.inferenceMs, unit: 'x', note: `${mine.inferenceMs.toFixed(0)} / ${other.inferenceMs.toFixed(0)} ms (the engine's inferenceMs: both stages)` },
+          { name: `${label}: ${defaults.sampler} (default) / ${sampler}, engine CPU`, value: mine.cpuMs / other.cpuMs, unit: 'x', note: `${mine.cpuMs.toFixed(0)} / ${other.cpuMs.toFixed(0)} ms (the engine process, all threads: what load stretches least)` },
+          { name: `${label}: ${defaults.sampler} (default) / ${sampler}, to the base's last step`, value: mine.baseMs / other.baseMs, unit: 'x', note: `${mine.baseMs.toFixed(0)} / ${other.baseMs.toFixed(0)} ms from the edit's start (cutting the crop included)` },
+        );
+      }
     } finally {
       await host.stop();
     }
