@@ -2,8 +2,9 @@
  * Autosave and recovery in serve mode: paint, run, accept, paint again, undo, type a prompt; kill -9
  * the server and its engine; start it again on the same data folder; the page offers the unsaved
  * work and restores it exactly (history, position, accepted edit, run panel). A tab closing over
- * unsaved work asks first (beforeunload). And issue 25's target: a kill -9 right after a stroke's
- * mouse-up, or in the middle of a stroke, loses at most that one stroke.
+ * unsaved work asks first (beforeunload). And issue 25's target: a kill -9 of the server right after a
+ * stroke's mouse-up, or in the middle of a stroke, or a crash of the window's renderer process, loses at
+ * most that one stroke.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -166,4 +167,33 @@ test('kill -9 at any moment loses at most the stroke in progress or the one just
   assert.ok(midStroke >= afterEnded + 3, `${midStroke} of ${afterEnded + 3} finished strokes kept`);
 
   // (What is on disk is what the next start offers and restores: step 2 restored round 1's file, the first test compares a restore exactly.)
+});
+
+test("a crash of the window's process right after a stroke loses at most that stroke; the next page offers the rest", { timeout: 300_000 }, async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-autosave-crash-'));
+  dataDirs.push(dir);
+  const serve = await startServe(e2eBundle().dir, 60_000, dir);
+  servers.push(serve);
+  const a = await newEditorPage(browser, serve.url);
+  const editor = new EditorPage(a.page);
+  await editor.openPhoto(COFFEE, SIZE);
+  await editor.setBrushSize(20);
+  for (let i = 0; i < 4; i++) await editor.drag([[80 + i * 100, 80], [120 + i * 100, 200]]);
+  // The renderer process dies as in a native fault (Chromium's own crash, not a tab close: no beforeunload).
+  const crashed = a.page.waitForEvent('crash', { timeout: 30_000 });
+  const cdp = await a.context.newCDPSession(a.page);
+  void cdp.send('Page.crash').catch(() => {}); // never answered: the page is gone
+  await crashed;
+  await a.context.close();
+  const onDisk = (await readAutosave(dir))?.state.entries.length ?? 0;
+  console.log(`window crashed right after stroke 4's mouse-up: ${onDisk} of 4 strokes on disk`);
+  assert.ok(onDisk >= 3, `${onDisk} of 4 strokes kept`);
+  const b = await newEditorPage(browser, serve.url);
+  const offer = b.page.getByRole('region', { name: 'Unsaved work' });
+  await offer.waitFor();
+  assert.match((await offer.textContent()) ?? '', new RegExp(`\\(${onDisk} steps`));
+  await offer.getByRole('button', { name: 'Restore' }).click();
+  await b.page.getByText(`${SIZE.width}×${SIZE.height}`).waitFor();
+  assert.equal((await new EditorPage(b.page).historyLabels()).length, onDisk + 1);
+  await b.context.close();
 });
