@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchDetail } from './detail-match.ts';
+import { matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
 
 const S = 64;
 const PX = S * S;
@@ -54,4 +54,55 @@ test('with a gain cap above 1, weaker grain is raised toward the surroundings\' 
   const { x: x2, keep: keep2 } = grainy(0.15, 0.1);
   const g2 = matchDetail(x2, keep2, S, 4);
   assert.ok(g2 > 1.2 && g2 < 1.8, `below the cap the gain is the ratio of the medians: ${g2}`);
+});
+
+/** A 192-px image: flat sky-blue around a centred hole of radius 70 that holds 15-px blotches (and, optionally, colour speckles). */
+function blotchy(speckles: boolean) {
+  const N = 192, P = N * N;
+  const x = new Float32Array(3 * P);
+  const keep = new Float32Array(P).fill(1);
+  const sky = [-0.2, 0.1, 0.7];
+  for (let y = 0; y < N; y++) for (let xx = 0; xx < N; xx++) {
+    const p = y * N + xx;
+    const hole = (xx - 96) ** 2 + (y - 96) ** 2 < 70 ** 2;
+    if (hole) keep[p] = 0;
+    const blotch = hole ? 0.25 * Math.sin(xx / 5) * Math.sin(y / 5) : 0;
+    const speck = hole && speckles ? (((xx * 7 + y * 3) % 3) - 1) * 0.2 : 0;
+    x[p] = sky[0] + blotch + speck;
+    x[P + p] = sky[1] + blotch - speck;
+    x[2 * P + p] = sky[2] + blotch;
+  }
+  return { x, keep, N, P };
+}
+
+test('coarse detail: blotches in a hole on a flat sky are lowered (never raised); known pixels untouched', () => {
+  const { x, keep, N, P } = blotchy(false);
+  const before = x.slice();
+  const spread = (v: Float32Array) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let p = 0; p < P; p++) if (!keep[p] && (p % N - 96) ** 2 + (Math.floor(p / N) - 96) ** 2 < 50 ** 2) { lo = Math.min(lo, v[p]); hi = Math.max(hi, v[p]); }
+    return hi - lo;
+  };
+  const gains = matchCoarseDetail(x, keep, N);
+  assert.ok(gains.every((g) => g <= 1) && gains.some((g) => g < 0.5), `gains ${gains}`);
+  assert.ok(spread(x) < 0.5 * spread(before), `the blotches' range fell: ${spread(before)} -> ${spread(x)}`);
+  for (let p = 0; p < 3 * P; p++) if (keep[p % P]) assert.equal(x[p], before[p]);
+});
+
+test('chroma smoothing: colour speckles go, brightness stays; known pixels untouched', () => {
+  const { x, keep, N, P } = blotchy(true);
+  const before = x.slice();
+  smoothChroma(x, keep, N, 2);
+  const lum = (v: Float32Array, p: number) => 0.299 * v[p] + 0.587 * v[P + p] + 0.114 * v[2 * P + p];
+  let speckBefore = 0, speckAfter = 0, lumDiff = 0, n = 0;
+  for (let y = 60; y < 132; y++) for (let xx = 60; xx < 132; xx++) {
+    const p = y * N + xx;
+    speckBefore += Math.abs((before[p] - lum(before, p)) - (before[p + 1] - lum(before, p + 1)));
+    speckAfter += Math.abs((x[p] - lum(x, p)) - (x[p + 1] - lum(x, p + 1)));
+    lumDiff = Math.max(lumDiff, Math.abs(lum(x, p) - lum(before, p)));
+    n++;
+  }
+  assert.ok(speckAfter < 0.2 * speckBefore, `pixel-to-pixel colour change ${speckBefore / n} -> ${speckAfter / n}`);
+  assert.ok(lumDiff < 1e-3, `brightness kept, but where a channel is clamped to [-1, 1] (max change ${lumDiff})`);
+  for (let p = 0; p < 3 * P; p++) if (keep[p % P]) assert.equal(x[p], before[p]);
 });

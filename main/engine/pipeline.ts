@@ -11,7 +11,7 @@
  */
 import type { LoadedBundle } from './bundle/load.ts';
 import { enlargeBilinear } from './bilinear.ts';
-import { matchDetail } from './detail-match.ts';
+import { matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
 import { CancelledError } from './errors.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
 import type { SeamToneOptions } from './seam-tone.ts';
@@ -172,6 +172,10 @@ export async function inpaint(
     });
     size = pass.size;
   }
-  if (passes.length && defaults.matchDetail) matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax);
+  if (passes.length && defaults.matchDetail) {
+    if (defaults.matchCoarseDetail) matchCoarseDetail(image, passes[passes.length - 1].mask, size);
+    matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax);
+  }
+  if (passes.length && defaults.chromaRadius) smoothChroma(image, passes[passes.length - 1].mask, size, defaults.chromaRadius);
   return { image, size, baseImage };
 }

@@ -31,9 +31,12 @@ RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsamp
 # noise): on a held-out crop as close to the original as 10 steps from noise (in-hole MSE 0.0182 vs 0.0184)
 # at half the denoiser calls, each 0.6 s of CPU at 512 px. matchDetail: the hole's grain scaled down to its
 # surroundings' (detail-match.ts): without it the real-photo sharpness median was 2.51 (a grain on skies);
-# detailGainMax 3: and raised toward theirs on busy photos, in luminance (life's stream over rocks 0.34 -> 0.55).
+# detailGainMax 3: and raised toward theirs on busy photos, in luminance (life's stream over rocks 0.34 -> 0.55);
+# matchCoarseDetail: its 8-32 px blotches lowered too, and chromaRadius 2: its colour smoothed (Fill novelty on
+# Bridge's sky 0.044 -> 0.003: the new colours were the grain's).
 UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerTemperature": 1.0,
-                      "detail": "standard", "matchDetail": True, "detailGainMax": 3.0}
+                      "detail": "standard", "matchDetail": True, "detailGainMax": 3.0, "matchCoarseDetail": True,
+                      "chromaRadius": 2}
 
 LICENSE_ADDITION = (" The upsampler also trained on photographs of Debian's lomiri-wallpapers-16.04/-20.04 "
                     "(CC BY 4.0 / CC BY-SA 4.0 per photograph).")

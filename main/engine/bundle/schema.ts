@@ -73,6 +73,10 @@ export const BundleSchema = z
       matchDetail: z.boolean().optional(),
       /** With matchDetail: how far the hole's fine detail may be raised toward its surroundings' (1, the default: only lowered). */
       detailGainMax: z.number().min(1).max(4).optional(),
+      /** With matchDetail: the hole's coarser detail (8-32 px blotches) also scaled down to its surroundings' level (matchCoarseDetail). */
+      matchCoarseDetail: z.boolean().optional(),
+      /** The hole's colour (not brightness) smoothed after the last pass, with boxes of this radius in px (detail-match.ts smoothChroma); absent: not. */
+      chromaRadius: z.number().int().min(1).max(8).optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
