@@ -115,11 +115,17 @@ export async function blendRegion(crop: BlendSource, output: Float32Array, outpu
   const { box } = plan;
   const sigma = featherSigma(plan.square.width, options.featherFraction);
   // A soft mask is the person's own feather: blend by it exactly, so nothing outside it changes.
+  // The output is enlarged (libvips, on its threads) while the feather is worked out, over the region
+  // the feather is expected to reach; again only if the feather reached farther.
+  const expected = crop.coverage ? crop.maskBox : reachOf(crop.maskBox, featherReach(sigma), box);
+  const enlarging = modelOutputToBox(output, outputSize, plan, expected);
+  enlarging.catch(() => {}); // awaited below; a failure is reported there
   const { region, mask, alpha } = crop.coverage
     ? { region: crop.maskBox, mask: cutBytes(crop.mask, box.width, crop.maskBox), alpha: cutBytes(crop.coverage, box.width, crop.maskBox) }
     : await featheredRegion(crop, sigma);
   const original = cutImage(crop.original, region);
-  const generated = await modelOutputToBox(output, outputSize, plan, region);
+  const same = region.x === expected.x && region.y === expected.y && region.width === expected.width && region.height === expected.height;
+  const generated = same ? await enlarging : await modelOutputToBox(output, outputSize, plan, region);
   if (options.seamCorrection ?? true) {
     const input = crop.inputs.find((i) => i.size === outputSize);
     const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan, region) : undefined;
