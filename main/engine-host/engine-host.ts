@@ -33,8 +33,8 @@ export interface EngineHostOptions {
   log?: (message: string) => void;
 }
 
-type Kind = 'load' | 'edit' | 'export';
-const ANSWER: Record<Kind, EngineEvent['type']> = { load: 'loaded', edit: 'result', export: 'exported' };
+type Kind = 'load' | 'edit' | 'export' | 'prepare';
+const ANSWER: Record<Kind, EngineEvent['type']> = { load: 'loaded', edit: 'result', export: 'exported', prepare: 'prepared' };
 
 interface Pending {
   kind: Kind;
@@ -113,6 +113,11 @@ export class EngineHost {
 
   exportImage(req: ExportInput): Promise<Exported> {
     return this.request<Exported>('export', { type: 'export', ...req });
+  }
+
+  /** Has the engine decode a photo now and keep it for its first edit (a document was opened). */
+  async preparePhoto(imagePath: string): Promise<void> {
+    await this.request('prepare', { type: 'prepare', imagePath });
   }
 
   /** Returns a function that removes the listener. */

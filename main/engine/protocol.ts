@@ -108,6 +108,8 @@ export const EngineRequest = z.discriminatedUnion('type', [
   EditRequest,
   z.object({ type: z.literal('cancel'), id: z.string() }), // id of the edit to cancel
   ExportRequest,
+  /** Decode a photo and keep it for its first edit (the host asks when a document opens), so a run does not wait for it. */
+  z.object({ type: z.literal('prepare'), id: z.string(), imagePath: z.string().min(1) }),
   z.object({ type: z.literal('shutdown'), id: z.string() }),
 ]);
 export type EngineRequest = z.infer<typeof EngineRequest>;
@@ -160,6 +162,7 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('result'), id: z.string(), candidates: z.array(Candidate), settings: ResolvedSettings, millis: z.number(), inferenceMs: z.number().optional() }),
   z.object({ type: z.literal('exported'), id: z.string(), outPath: z.string(), bytes: z.number().int() }),
   z.object({ type: z.literal('cancelled'), id: z.string() }),
+  z.object({ type: z.literal('prepared'), id: z.string() }),
   z.object({
     type: z.literal('error'),
     id: z.string(),

@@ -51,6 +51,8 @@ export class DocumentStore {
   constructor(
     private readonly workDir: string,
     private readonly files: FileUrls,
+    /** Called with each document opened (photo or project), e.g. to have the engine decode its photo ahead of the first run. */
+    private readonly onOpen: (doc: OpenDocument) => void = () => {},
   ) {}
 
   async openBytes(name: string, bytes: Uint8Array): Promise<OpenDocument> {
@@ -130,6 +132,7 @@ export class DocumentStore {
       };
       const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map(), canvases: new CanvasImages(originalPath, dir), background: new Set() };
       this.docs.set(docId, doc);
+      this.onOpen(doc);
       return doc;
     } catch (error) {
       await rm(dir, { recursive: true, force: true });

@@ -14,6 +14,12 @@ after(() => f.close());
 
 const settings = { prompt: 'a red circle', seed: 7, candidates: 2 };
 
+test('opening a photo has the engine decode it ahead of the first run', () => {
+  const prepared = f.engineHost.calls.filter((c) => c.type === 'prepare').map((c) => String(c.req));
+  assert.equal(prepared.length, 1);
+  assert.match(prepared[0], new RegExp(`${doc.docId}.original\\.png$`));
+});
+
 test('a run forwards progress as events and returns candidate patches with URLs', async () => {
   f.events.length = 0;
   const mask = await maskPng(96, 64, { x: 10, y: 12, width: 20, height: 16 });

@@ -20,6 +20,8 @@ export interface EngineHostLike {
   edit(req: EditInput, onProgress?: (e: EngineProgress) => void): { id: string; done: Promise<EngineResult> };
   cancel(id: string): void;
   exportImage(req: ExportInput): Promise<Extract<EngineEvent, { type: 'exported' }>>;
+  /** Decode a photo ahead of its first edit; absent in stand-ins that have nothing to decode. */
+  preparePhoto?(imagePath: string): Promise<void>;
   onStatus(listener: (s: EngineProcessStatus) => void): void;
   stop(): Promise<void>;
 }

@@ -14,6 +14,9 @@ test('the photo is decoded once: later reads are copies of the kept pixels, equa
   const first = await keptPhoto(info);
   assert.ok(first);
   assert.equal(await keptPhoto(info), first, 'the same pixels, not a second decode');
+  forgetKeptPhoto();
+  const [a, b] = await Promise.all([keptPhoto(info), keptPhoto(info)]); // the host's prepare and a run's crop at once
+  assert.equal(a, b, 'one decode shared while it is in flight');
   const region = { x: 37, y: 50, width: 200, height: 120 };
   const read = await readCurrentPixels({ imagePath: CHELSEA, patches: [] }, info, region);
   const fresh = await decodePipeline(info, region).raw().toBuffer();

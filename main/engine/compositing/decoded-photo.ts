@@ -14,23 +14,31 @@ import type { RawImage } from './raw-image.ts';
 /** The editor opens photos up to 60 MP; keeping one costs 3-4 bytes a pixel (180-240 MB at the limit). */
 export const MAX_KEPT_PIXELS = 64_000_000;
 
-let kept: { key: string; image: RawImage } | null = null;
+let kept: { key: string; image: Promise<RawImage> } | null = null;
 
 async function keyOf(info: ImageInfo): Promise<string> {
   const s = await stat(info.path);
   return `${path.resolve(info.path)}:${s.size}:${s.mtimeMs}`;
 }
 
-/** The whole photo as the decode pipeline gives it, decoded at most once while it stays the last one read; null when too large to keep. */
+/**
+ * The whole photo as the decode pipeline gives it, decoded at most once while it stays the last one
+ * read (a decode in flight is shared: the host's prepare and a run's crop); null when too large to keep.
+ */
 export async function keptPhoto(info: ImageInfo): Promise<RawImage | null> {
   if (info.width * info.height > MAX_KEPT_PIXELS) return null;
   const key = await keyOf(info);
   if (kept?.key === key) return kept.image;
   kept = null; // let the previous photo go before decoding the next
   const name = `the image "${path.basename(info.path)}"`;
-  const { data, info: out } = await decoding(name, () => decodePipeline(info).raw().toBuffer({ resolveWithObject: true }));
-  const image: RawImage = { data, width: out.width, height: out.height, channels: out.channels as 3 | 4 };
-  kept = { key, image };
+  const image = decoding(name, () => decodePipeline(info).raw().toBuffer({ resolveWithObject: true })).then(
+    ({ data, info: out }): RawImage => ({ data, width: out.width, height: out.height, channels: out.channels as 3 | 4 }),
+  );
+  const entry = { key, image };
+  kept = entry;
+  image.catch(() => {
+    if (kept === entry) kept = null; // a failed decode is not kept: the next call tries again
+  });
   return image;
 }
 

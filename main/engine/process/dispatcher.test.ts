@@ -38,6 +38,9 @@ function fakeWork(overrides: Partial<EngineWork> = {}, steps = 5): EngineWork & 
     async exportImage(req) {
       return { outPath: req.outPath, bytes: 3 };
     },
+    async preparePhoto(imagePath) {
+      log.push(`prepare ${imagePath}`);
+    },
     async dispose() {
       log.push('dispose');
     },
@@ -130,6 +133,16 @@ test('typed engine errors keep their code; unexpected exceptions are internal an
   assert.match(internal.type === 'error' ? internal.message : '', /boom.*Try again/);
   d.handle({ ...exportReq, id: 'x2' });
   assert.equal((await waitFor((e) => idOf(e) === 'x2')).type, 'exported');
+});
+
+test('prepare decodes a photo beside a running edit and answers prepared', async () => {
+  const work = fakeWork({}, 50);
+  const { d, waitFor } = harness(work);
+  d.handle(editReq('e1'));
+  await waitFor((e) => e.type === 'progress');
+  d.handle({ type: 'prepare', id: 'p1', imagePath: '/photo.jpg' });
+  assert.equal((await waitFor((e) => idOf(e) === 'p1')).type, 'prepared');
+  assert.ok(work.log.includes('prepare /photo.jpg'));
 });
 
 test('an edit sent right after a load waits for it; a load during an edit is busy', async () => {

@@ -48,6 +48,12 @@ export class Dispatcher {
           return;
         case 'export':
           return this.exportImage(req);
+        case 'prepare':
+          // Beside an edit too: it only decodes (an edit of the same photo shares the decode).
+          return void this.work.preparePhoto(req.imagePath).then(
+            () => this.send({ type: 'prepared', id: req.id }),
+            (err) => this.send(errorEvent(req.id, err)),
+          );
         case 'shutdown':
           return void this.shutdown();
       }

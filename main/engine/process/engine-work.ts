@@ -19,6 +19,8 @@ export interface EngineWork {
    */
   edit(req: EditRequest, signal: AbortSignal, onProgress: (p: EditProgress) => void): Promise<{ candidates: Candidate[]; settings: ResolvedSettings; inferenceMs?: number }>;
   exportImage(req: ExportRequest): Promise<{ outPath: string; bytes: number }>;
+  /** Decodes the photo and keeps it for the next edits (compositing/decoded-photo.ts). */
+  preparePhoto(imagePath: string): Promise<void>;
   /** Frees sessions before the process exits. */
   dispose(): Promise<void>;
 }

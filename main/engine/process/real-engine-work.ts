@@ -3,7 +3,9 @@
  * once and reused), edits through compositing and the sampling pipeline, exports.
  */
 import { loadBundle, type LoadedBundle } from '../bundle/load.ts';
+import { keptPhoto } from '../compositing/decoded-photo.ts';
 import { exportImage } from '../compositing/export-image.ts';
+import { probeImage } from '../compositing/open-image.ts';
 import { EngineError } from '../errors.ts';
 import type { ProviderChoice } from '../protocol.ts';
 import { bundleInfo } from './bundle-info.ts';
@@ -29,6 +31,10 @@ export class RealEngineWork implements EngineWork {
   async exportImage(req: ExportRequest) {
     const { outPath, bytes } = await exportImage(req.source, req.outPath, req.format, req.quality, req.parameters);
     return { outPath, bytes };
+  }
+
+  async preparePhoto(imagePath: string): Promise<void> {
+    await keptPhoto(await probeImage(imagePath));
   }
 
   async dispose(): Promise<void> {

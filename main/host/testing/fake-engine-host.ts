@@ -96,6 +96,10 @@ export class FakeEngineHost implements EngineHostLike {
     return { type: 'exported' as const, id: 'x', outPath: req.outPath, bytes: out.byteLength };
   }
 
+  async preparePhoto(imagePath: string): Promise<void> {
+    this.calls.push({ type: 'prepare', req: imagePath });
+  }
+
   onStatus(listener: StatusListener): void {
     this.statusListeners.push(listener);
   }
