@@ -10,16 +10,21 @@ export function blendThroughFeather(original: RawImage, generated: RawImage, alp
   const oc = original.channels;
   const od = original.data, gd = generated.data;
   const out = new Uint8Array(n * 3);
-  for (let i = 0, o = 0, p = 0; i < n; i++, o += oc, p += 3) {
+  for (let i = 0; i < n; ) {
     const a = alpha[i];
+    if (a === 255 || (a === 0 && oc === 3)) {
+      // A run of one weight, copied from the model (255) or the photo (0) in one native copy.
+      let end = i + 1;
+      while (end < n && alpha[end] === a) end++;
+      out.set((a === 255 ? gd : od).subarray(i * 3, end * 3), i * 3);
+      i = end;
+      continue;
+    }
+    const o = i * oc, p = i * 3;
     if (a === 0) {
       out[p] = od[o];
       out[p + 1] = od[o + 1];
       out[p + 2] = od[o + 2];
-    } else if (a === 255) {
-      out[p] = gd[p];
-      out[p + 1] = gd[p + 1];
-      out[p + 2] = gd[p + 2];
     } else {
       // round(o + (g - o) a / 255) in integers: the numerator o·255 + (g - o)·a is never negative.
       for (let c = 0; c < 3; c++) {
@@ -27,6 +32,7 @@ export function blendThroughFeather(original: RawImage, generated: RawImage, alp
         out[p + c] = ((2 * (v * 255 + (gd[p + c] - v) * a) + 255) / 510) | 0;
       }
     }
+    i++;
   }
   return out;
 }
