@@ -74,10 +74,13 @@ function cutImage(image: RawImage, r: Box): RawImage {
 function generatedByModel(keep: Float32Array, size: number, plan: CropPlan, r: Box): Uint8Array {
   const { pad, square } = plan;
   const cell = (p: number) => Math.min(size - 1, Math.floor((p * size) / square.width));
+  const columnCell = new Int32Array(r.width); // the cell of each column, worked out once, not per pixel
+  for (let x = 0; x < r.width; x++) columnCell[x] = cell(r.x + x + pad.left);
   const out = new Uint8Array(r.width * r.height);
   for (let y = 0; y < r.height; y++) {
     const row = cell(r.y + y + pad.top) * size;
-    for (let x = 0; x < r.width; x++) out[y * r.width + x] = keep[row + cell(r.x + x + pad.left)] === 0 ? 1 : 0;
+    const at = y * r.width;
+    for (let x = 0; x < r.width; x++) if (keep[row + columnCell[x]] === 0) out[at + x] = 1;
   }
   return out;
 }
