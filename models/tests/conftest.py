@@ -25,3 +25,13 @@ def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.fail(f"reference vectors not found at {REFERENCE}")
     return REFERENCE
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The CPU seconds of the run (scripts/test.sh runs these tests beside others, so wall time says little)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    terminalreporter.write_line(f"CPU: {cpu:.0f} s (user + system, pytest and the processes it started)")
