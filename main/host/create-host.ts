@@ -62,11 +62,16 @@ export interface Host {
   dispose(): Promise<void>;
 }
 
+/** How long after a document opens the engine is asked to decode its photo (the window shows it meanwhile). */
+export const PREPARE_AFTER_OPEN_MS = 1000;
+
 export function createHost(deps: HostDeps): Host {
   // The engine decodes each opened photo while the person paints, not when they click Run (a 24 MP
-  // JPEG: ~0.37 s CPU); a failure here is the run's to report.
+  // JPEG: ~0.3 s CPU), and only once the window has had time to show it, so the decode does not
+  // compete with opening; a failure here is the run's to report.
   const docs = new DocumentStore(path.join(deps.workDir, 'documents'), deps.files, (doc) => {
-    deps.engine.host.preparePhoto?.(doc.originalPath).catch(() => {});
+    const timer = setTimeout(() => deps.engine.host.preparePhoto?.(doc.originalPath).catch(() => {}), PREPARE_AFTER_OPEN_MS);
+    timer.unref?.();
   });
   const destination = new SaveDestination(deps.chooseSaveTarget, path.join(deps.workDir, 'downloads'), deps.files);
   const runner = new EditRunner({ docs, engine: deps.engine, files: deps.files, emit: deps.emit });

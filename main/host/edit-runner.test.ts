@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { HostError, type DocumentInfo } from '../contract.ts';
+import { PREPARE_AFTER_OPEN_MS } from './create-host.ts';
 import { recipeText } from './recipe-text.ts';
 import { hostFixture, maskPng, photoPng, type HostFixture } from './testing/host-fixture.ts';
 
@@ -14,8 +15,10 @@ after(() => f.close());
 
 const settings = { prompt: 'a red circle', seed: 7, candidates: 2 };
 
-test('opening a photo has the engine decode it ahead of the first run', () => {
-  const prepared = f.engineHost.calls.filter((c) => c.type === 'prepare').map((c) => String(c.req));
+test('opening a photo has the engine decode it ahead of the first run, once the window has had time to show it', async () => {
+  const prepares = () => f.engineHost.calls.filter((c) => c.type === 'prepare');
+  for (let waited = 0; prepares().length === 0 && waited < PREPARE_AFTER_OPEN_MS + 2000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const prepared = prepares().map((c) => String(c.req));
   assert.equal(prepared.length, 1);
   assert.match(prepared[0], new RegExp(`${doc.docId}.original\\.png$`));
 });
