@@ -28,7 +28,8 @@ def tiny_official(reference, monkeypatch, tmp_path):
 def _check_bundle(out):
     manifest = json.loads((out / "bundle.json").read_text())
     assert manifest["family"] == "glide-inpaint" and set(manifest["stages"]) == {"base", "upsampler"}
-    assert manifest["defaults"]["upsamplerRespacing"] == "fast27"
+    assert manifest["defaults"] == official.DEFAULTS
+    assert manifest["defaults"]["samplers"]["ddpm"]["upsamplerRespacing"] == "fast27"  # the notebook's, for its recipes
     assert "MIT" in manifest["license"]["name"]
     for f in ["base.text.onnx", "base.denoiser.onnx", "upsampler.text.onnx", "upsampler.denoiser.onnx"]:
         assert manifest["files"][f]["bytes"] == (out / f).stat().st_size

@@ -34,7 +34,9 @@ RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsamp
 # detailGainMax 3: and raised toward theirs on busy photos, in luminance (life's stream over rocks 0.34 -> 0.55);
 # matchCoarseDetail: its 8-32 px blotches lowered too, and chromaRadius 2: its colour smoothed (Fill novelty on
 # Bridge's sky 0.044 -> 0.003: the new colours were the grain's).
+# upsamplerSampler: DDIM eta 0.5 whatever sampler the base runs (the base's default became DPM-Solver++(2M) eta 0).
 UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerTemperature": 1.0,
+                      "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
                       "detail": "standard", "matchDetail": True, "detailGainMax": 3.0, "matchCoarseDetail": True,
                       "chromaRadius": 2}
 
