@@ -27,12 +27,14 @@ DESCRIPTION_BASE_ONLY = ("OpenAI's official GLIDE (filtered) base-inpaint model 
 # find it converged in 15-20 steps for guided sampling at large guidance scales (classifier guidance 8 on
 # ImageNet 256); GLIDE's guidance 5 is moderate, and on our own GLIDE (guidance 4) held-out adherence is the same
 # at 8 and 10 steps as DDIM's 25 (models/README.md, Samplers). A whole edit must take <= 90 s on 2 cores, and an
-# upsampler step at 256 px costs about 3.8 base steps (18 / 4.7 s of CPU), so the base gets 10 steps
+# upsampler step at 256 px costs about 3 base steps (9.07 / 3.06 s), so the base gets 10 steps
 # ("trailing10": t = 999 down to 99, uniform in time, as the authors advise for guided sampling) and the
 # unguided upsampler, for which the solver needs fewer steps (about 10 unguided, arXiv 2206.00927; a
 # super-resolution model is steered by its low-res input), 5 steps uniform in log-SNR for its linear schedule
-# ("logsnr5"): about 27 + 52 s on 2 idle cores. "samplers": the notebook's own settings (DDPM, "100" base
-# steps, "fast27" upsampler steps), which DDPM and DDIM keep, so recipes recorded with them replay as they ran.
+# ("logsnr5"). The random-weight official-size bundle at these settings: 76.5 s for the whole edit on this
+# 2-core machine while quiet (base step 3.06 s, upsampler step 9.07 s; 15 base steps would take about 92 s).
+# "samplers": the notebook's own settings (DDPM, "100" base steps, "fast27" upsampler steps), which DDPM and DDIM
+# keep, so recipes recorded with them replay as they ran.
 NOTEBOOK = {"baseRespacing": "100", "upsamplerRespacing": "fast27"}
 DEFAULTS = {"guidanceScale": 5.0, "sampler": "dpmpp2m", "eta": 0.0, "baseRespacing": "trailing10",
             "upsamplerRespacing": "logsnr5", "upsamplerTemperature": 0.997,
