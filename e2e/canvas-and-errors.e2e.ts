@@ -159,6 +159,46 @@ test('a photo dropped on the window or pasted opens', async () => {
   assert.deepEqual(await editor.historyLabels(), ['Original photo'], 'a new photo starts a new history');
 });
 
+test('strokes made while the next photo is still being drawn are not put on it; once drawn, painting works', async () => {
+  // The earlier tests' messages lie over the canvas.
+  for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+  await editor.openPhoto(CHELSEA, { width: 451, height: 300 });
+  // Hold the next photo's display copy, as a 24 MP photo's decode holds it on a slow machine.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let shown: Promise<void> | undefined;
+  await page.route('**/files/*', (route) => (shown = held.then(() => route.continue())));
+  try {
+    await page.setInputFiles('input[aria-label="Photo file"]', path.join(FIXTURES_DIR, 'coffee.png'));
+    await page.getByText('coffee.png · 600×400').waitFor();
+    assert.equal(await page.getByTestId('canvas').getAttribute('aria-busy'), 'true', 'the canvas says it is still loading');
+    // Chelsea is still on screen: a person paints on it, and with the rectangle tool.
+    await editor.drag([
+      [100, 100],
+      [200, 150],
+    ]);
+    await page.keyboard.press('m');
+    await editor.drag([
+      [50, 50],
+      [150, 120],
+    ]);
+    await page.keyboard.press('b');
+    assert.deepEqual(await editor.historyLabels(), ['Original photo'], 'nothing was drawn on the photo being loaded');
+  } finally {
+    release();
+    await shown;
+    await page.unroute('**/files/*');
+  }
+  await page.waitForSelector('[data-testid="canvas"][aria-busy="false"]');
+  editor.setImageSize({ width: 600, height: 400 });
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await editor.drag([
+    [100, 100],
+    [200, 150],
+  ]);
+  assert.deepEqual(await editor.historyLabels(), ['Original photo', 'Brush stroke']);
+});
+
 test('the Engine panel says where the model runs and why in words, keeps the raw message behind Details, and wraps', async (t) => {
   // The other tests' server was started with --provider cpu, and its menu says so.
   assert.equal(await page.getByRole('region', { name: 'Engine' }).getByLabel('Execution provider').inputValue(), 'cpu');

@@ -14,8 +14,8 @@ export class EditorPage {
   async openPhoto(file: string, size: { width: number; height: number }): Promise<void> {
     await this.page.setInputFiles('input[aria-label="Photo file"]', file);
     await this.page.getByText(`${size.width}×${size.height}`).waitFor({ timeout: 120_000 });
-    // As a person would: paint once the photo is drawn (the canvas is aria-busy until then; a 24 MP photo's
-    // strokes made before that, under load, left the mask empty).
+    // As a person would: paint once the photo is drawn (the canvas is aria-busy until then, and the tools
+    // wait: EditorCanvas.hasDocument).
     await this.page.waitForSelector('[data-testid="canvas"][aria-busy="false"]', { timeout: 120_000 });
     this.imageSize = size;
     await this.page.getByRole('button', { name: 'Fit' }).click();

@@ -20,6 +20,8 @@ export interface BrushSettings {
 export class BrushController {
   private stroke: Stroke | null = null;
   private pointerId = -1;
+  /** The document the stroke began on. */
+  private doc = 0;
   private lastScreen = { x: 0, y: 0 };
   private frame = 0;
   private readonly disposers: (() => void)[] = [];
@@ -57,6 +59,7 @@ export class BrushController {
       // Synthetic pointers (scripts, some pens) cannot be captured; painting works without it.
     }
     this.pointerId = e.pointerId;
+    this.doc = this.canvas.drawnDocument;
     const p = this.imagePoint(e);
     this.lastScreen = { x: e.clientX, y: e.clientY };
     // Alt swaps brush and eraser for this stroke, as it subtracts with the selection tools.
@@ -93,7 +96,8 @@ export class BrushController {
     this.pointerId = -1;
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.onStroke(stroke);
+    // A photo opened during the drag: the points are the previous photo's.
+    if (this.canvas.drawnDocument === this.doc) this.onStroke(stroke);
     this.canvas.mask.showLive(null);
   }
 

@@ -54,6 +54,8 @@ export class EditorCanvas {
   /** The photo as shown at display resolution, for the wand; dropped when the document or its edits change. */
   private shown: { key: string; pixels: ImageData } | null = null;
   private docToken = 0;
+  /** The document whose photo is drawn; behind docToken while the next one loads. */
+  private drawnToken = 0;
   private candidateUrl: string | null = null;
   private previewUrl: string | null = null;
   private readonly resizeObserver: ResizeObserver;
@@ -72,8 +74,18 @@ export class EditorCanvas {
     this.resizeObserver.observe(container);
   }
 
+  /**
+   * Whether a photo is drawn and it is the open document's. While the next photo loads the previous
+   * one may still be shown, but its view is not the new document's: strokes there would land on the
+   * new photo at the wrong place, so the tools wait (the canvas is aria-busy and shows a progress cursor).
+   */
   get hasDocument(): boolean {
-    return this.docToken > 0 && this.pyramids.has(this.photo);
+    return this.drawnToken > 0 && this.drawnToken === this.docToken && this.pyramids.has(this.photo);
+  }
+
+  /** Which document the tools draw on (0 while none is drawn): a stroke begun on one is dropped if it ends on another. */
+  get drawnDocument(): number {
+    return this.hasDocument ? this.drawnToken : 0;
   }
 
   async setDocument(doc: { width: number; height: number; display: { url: string; width: number; height: number } }): Promise<void> {
@@ -98,6 +110,7 @@ export class EditorCanvas {
     this.setPreview(null, null);
     this.fit();
     this.stage.draw();
+    this.drawnToken = token;
     this.container.setAttribute('aria-busy', 'false');
   }
 

@@ -27,7 +27,7 @@ type Op = Exclude<HistoryEntry, { kind: 'edit' | 'stroke' | 'clear' | 'invert' }
 const CLOSE_DISTANCE = 8;
 
 export class SelectionController {
-  private drawing: { tool: 'rect' | 'lasso' | 'polygon'; mode: 'add' | 'subtract'; pointerId: number; points: number[]; firstScreen: { x: number; y: number } } | null = null;
+  private drawing: { tool: 'rect' | 'lasso' | 'polygon'; mode: 'add' | 'subtract'; pointerId: number; points: number[]; firstScreen: { x: number; y: number }; doc: number } | null = null;
   private readonly disposers: (() => void)[] = [];
 
   constructor(
@@ -80,7 +80,7 @@ export class SelectionController {
       // Synthetic pointers cannot be captured; drawing works without it.
     }
     const tool = s.tool === 'rect' ? 'rect' : s.lassoMode === 'polygon' ? 'polygon' : 'lasso';
-    this.drawing = { tool, mode, pointerId: e.pointerId, points: [p.x, p.y], firstScreen: { x: e.clientX, y: e.clientY } };
+    this.drawing = { tool, mode, pointerId: e.pointerId, points: [p.x, p.y], firstScreen: { x: e.clientX, y: e.clientY }, doc: this.canvas.drawnDocument };
     this.showOutline(p);
   }
 
@@ -102,6 +102,7 @@ export class SelectionController {
     if (!d || d.tool === 'polygon' || e.pointerId !== d.pointerId) return;
     this.drawing = null;
     this.canvas.mask.showOutline(null);
+    if (d.doc !== this.canvas.drawnDocument) return; // another photo opened meanwhile: the points are the previous one's
     if (d.tool === 'rect') {
       const p = this.imagePoint(e);
       const [x0, y0] = d.points;
@@ -117,6 +118,7 @@ export class SelectionController {
     if (!d || d.tool !== 'polygon') return;
     this.drawing = null;
     this.canvas.mask.showOutline(null);
+    if (d.doc !== this.canvas.drawnDocument) return;
     // A double-click also delivered two clicks at the same place: drop repeated corners.
     const points: number[] = [];
     for (let i = 0; i < d.points.length; i += 2) {
