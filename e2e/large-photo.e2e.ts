@@ -67,3 +67,17 @@ test('a 24 MP photo opens, takes a mask, runs and exports at full size', async (
   assert.equal(changedOutside, 0);
   assert.ok(meanDiffInside > 8, `inside changed (${meanDiffInside.toFixed(1)})`);
 });
+
+test('a large JPEG is shown from its preview copy, then its display copy; a wand click meanwhile selects on the display copy', async () => {
+  const editor = new EditorPage(page);
+  await page.evaluate(() => performance.clearResourceTimings());
+  await editor.openPhoto(photo, SIZE);
+  // At once, before the display copy has necessarily arrived: the wand waits for it (never the preview).
+  await page.keyboard.press('w');
+  const inPhoto = await editor.screenPoint(3000, 2000);
+  await page.mouse.click(inPhoto.x, inPhoto.y);
+  await page.getByRole('region', { name: 'History' }).getByRole('button', { name: /^Magic wand/ }).waitFor({ timeout: 30_000 });
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/files/')).length);
+  assert.equal(fetched, 2, 'the preview copy and the display copy');
+  await page.keyboard.press('b');
+});

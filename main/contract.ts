@@ -25,7 +25,11 @@ export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const ImageUrl = z.string().min(1).max(2048);
 const Int = z.number().int();
 
-/** An opened photo. width/height are full resolution after EXIF orientation; display is a downscaled copy. */
+/**
+ * An opened photo. width/height are full resolution after EXIF orientation; display is a downscaled copy
+ * (its URL may answer only once the host has written it); preview, for large JPEGs, a small copy ready at
+ * once, to show while the display copy loads.
+ */
 export const DocumentInfo = z.object({
   docId: Id,
   name: z.string(),
@@ -34,6 +38,7 @@ export const DocumentInfo = z.object({
   height: Int.positive(),
   fileBytes: Int.nonnegative(),
   display: z.object({ url: ImageUrl, width: Int.positive(), height: Int.positive() }),
+  preview: z.object({ url: ImageUrl, width: Int.positive(), height: Int.positive() }).optional(),
 });
 export type DocumentInfo = z.infer<typeof DocumentInfo>;
 

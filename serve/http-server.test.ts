@@ -112,6 +112,20 @@ test('a photo goes up as binary bytes and its display copy comes back over HTTP'
   ws.close();
 });
 
+test('a file still being written (a display copy made after its document opened) is served once it is; one that failed is a 404', async () => {
+  const later = path.join(staticDir, 'later.jpg');
+  let written!: () => void;
+  const url = f.files.register({ path: later, mime: 'image/jpeg', ready: new Promise<void>((resolve) => (written = resolve)) });
+  const answer = get(url.replace(/^.*\/files\//, '/files/'));
+  await new Promise((r) => setTimeout(r, 20));
+  await writeFile(later, 'written late');
+  written();
+  assert.deepEqual([(await answer).status, (await answer).body], [200, 'written late']);
+  const failed = Promise.reject(new Error('could not be made'));
+  failed.catch(() => {});
+  assert.equal((await get(f.files.register({ path: later, mime: 'image/jpeg', ready: failed }))).status, 404);
+});
+
 test('host events reach connected pages', async () => {
   const ws = await connect(`?token=${TOKEN}`, origin());
   const got = new Promise<any>((resolve) => ws.once('message', (d: Buffer) => resolve(decodeWire(new Uint8Array(d)))));

@@ -93,6 +93,11 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     if (pathname.startsWith('/files/')) {
       const file = options.files.resolveKey(pathname.slice('/files/'.length));
       if (!file) return send(res, 404, 'Not found');
+      if (file.ready) {
+        // A display copy still being written: answer once it is (not at all if it could not be).
+        const written = await file.ready.then(() => true, () => false);
+        if (!written) return send(res, 404, 'Not found');
+      }
       const headers: Record<string, string> = { 'Content-Type': file.mime, 'Cache-Control': 'private, max-age=3600, immutable' };
       if (file.downloadName) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(file.downloadName)}`;
       return streamFile(req, res, file.path, headers);

@@ -88,3 +88,26 @@ test('answers only GET and HEAD; a file deleted behind a live id is a 404, not a
     await f.close();
   }
 });
+
+test('a file still being written (a display copy made after its document opened) is served once it is; one that failed is a 404', async () => {
+  const f = await fixture();
+  try {
+    const later = path.join(f.dir, 'later.jpg');
+    let written!: () => void;
+    const ready = new Promise<void>((resolve) => (written = resolve));
+    const url = f.files.register({ path: later, mime: 'image/jpeg', ready });
+    const answer = f.handler(new Request(url));
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(later, Buffer.from('written late'));
+    written();
+    const res = await answer;
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'written late');
+    const failed = Promise.reject(new Error('could not be made'));
+    failed.catch(() => {});
+    const res2 = await f.handler(new Request(f.files.register({ path: f.url, mime: 'image/jpeg', ready: failed })));
+    assert.equal(res2.status, 404);
+  } finally {
+    await f.close();
+  }
+});

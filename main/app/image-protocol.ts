@@ -10,6 +10,8 @@ import { APP_ORIGIN, IMAGE_HOST, IMAGE_SCHEME } from './app-origin.ts';
 export interface ServedFileLike {
   path: string;
   mime: string;
+  /** Settles when the file is written (FileUrls' ready): served only then, and not if it rejects. */
+  ready?: Promise<void>;
 }
 
 export interface ImageProtocolOptions {
@@ -30,6 +32,7 @@ export function createImageProtocolHandler(options: ImageProtocolOptions): (requ
     if (!KEY.test(key)) return reply(400, 'Not an image id');
     const file = options.resolveKey(key);
     if (!file) return reply(404, 'Unknown image');
+    if (file.ready && !(await file.ready.then(() => true, () => false))) return reply(404, 'Image could not be made');
     let opened: { body: ReadableStream<Uint8Array>; size: number };
     try {
       opened = await options.open(file.path);

@@ -27,6 +27,42 @@ test('a large photo gets a display copy of at most 4096 px on its long side', as
   assert.deepEqual([doc.width, doc.height, doc.display.width, doc.display.height], [6000, 1000, 4096, 683]);
 });
 
+/** A JPEG that compresses like a photo (noise), so decoding it costs what a real one's would. */
+async function noisyJpeg(width: number, height: number): Promise<Buffer> {
+  const data = Buffer.alloc(width * height * 3);
+  let seed = 7;
+  for (let i = 0; i < data.length; i++) data[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  return sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+test('a large JPEG gets a preview copy at once (decoded at 1/4 scale) and its display copy is served once written', async () => {
+  const doc = await f.host.handlers['image:open-bytes']({ name: 'big.jpg', bytes: await noisyJpeg(4200, 2800) });
+  assert.deepEqual([doc.width, doc.height, doc.display.width, doc.display.height], [4200, 2800, 4096, 2731]);
+  assert.ok(doc.preview, 'a preview copy');
+  assert.deepEqual([doc.preview.width, doc.preview.height], [1050, 700]);
+  const preview = f.files.resolveUrl(doc.preview.url)!;
+  const previewMeta = await sharp(preview.path).metadata();
+  assert.deepEqual([previewMeta.width, previewMeta.height], [1050, 700]);
+  const display = f.files.resolveUrl(doc.display.url)!;
+  assert.ok(display.ready, 'the display copy is served once it is written');
+  await display.ready;
+  const meta = await sharp(display.path).metadata();
+  assert.deepEqual([meta.width, meta.height], [4096, 2731]);
+  // Small photos and PNGs (no shrink on load) show their display copy straight away.
+  const png = await f.host.handlers['image:open-bytes']({ name: 'big.png', bytes: await photoPng(3000, 2000) });
+  assert.equal(png.preview, undefined);
+  const small = await f.host.handlers['image:open-bytes']({ name: 'small.jpg', bytes: await noisyJpeg(2000, 1500) });
+  assert.equal(small.preview, undefined);
+});
+
+test('a damaged large JPEG is refused even though only its preview is made before answering', async () => {
+  const jpeg = await noisyJpeg(4200, 2800);
+  await assert.rejects(async () => f.host.handlers['image:open-bytes']({ name: 'cut.jpg', bytes: jpeg.subarray(0, jpeg.length >> 1) }), (e: HostError) => {
+    assert.equal(e.code, 'bad-image');
+    return true;
+  });
+});
+
 test('EXIF orientation is honoured: a rotated JPEG opens upright with swapped sides', async () => {
   const bytes = await sharp(await photoPng(300, 100)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
   const doc = await f.host.handlers['image:open-bytes']({ name: 'portrait.jpg', bytes });

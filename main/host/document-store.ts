@@ -119,8 +119,10 @@ export class DocumentStore {
       const originalPath = path.join(dir, `original${path.extname(name).toLowerCase().replace(/[^.a-z0-9]/g, '') || '.img'}`);
       await writeOriginal(originalPath);
       const displayPath = path.join(dir, 'display.jpg');
-      const photo = await readPhoto(originalPath, displayPath, name);
+      const previewPath = path.join(dir, 'preview.jpg');
+      const photo = await readPhoto(originalPath, displayPath, name, previewPath);
       const { size } = await stat(originalPath);
+      // A large JPEG's display copy may still be being written: its URL answers once it is.
       const info: DocumentInfo = {
         docId,
         name,
@@ -128,9 +130,13 @@ export class DocumentStore {
         width: photo.width,
         height: photo.height,
         fileBytes: size,
-        display: { url: this.files.register({ path: displayPath, mime: 'image/jpeg' }), ...photo.display },
+        display: { url: this.files.register({ path: displayPath, mime: 'image/jpeg', ready: photo.displayWritten }), ...photo.display },
+        ...(photo.preview ? { preview: { url: this.files.register({ path: previewPath, mime: 'image/jpeg' }), ...photo.preview } } : {}),
       };
       const doc: OpenDocument = { info, dir, originalPath, candidates: new Map(), edits: new Map(), canvases: new CanvasImages(originalPath, dir), background: new Set() };
+      const writing = photo.displayWritten.catch(() => {});
+      doc.background.add(writing);
+      void writing.then(() => doc.background.delete(writing));
       this.docs.set(docId, doc);
       this.onOpen(doc);
       return doc;

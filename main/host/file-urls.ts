@@ -11,6 +11,8 @@ export interface ServedFile {
   mime: string;
   /** Set for exports offered as downloads (serve mode): sent as Content-Disposition: attachment. */
   downloadName?: string;
+  /** Settles when the file is written (a display copy made after its document opened): serve it only then, and not if it rejects. */
+  ready?: Promise<void>;
 }
 
 export class FileUrls {

@@ -18,6 +18,13 @@ const EMPTY_CANVAS_COLOUR = 'rgb(128, 128, 128)';
 /** The longest side of the overlay and the wand's raster on an extended canvas (as the display copy's). */
 const DISPLAY_MAX_SIDE = 4096;
 
+/** A copy of the photo the host serves, and its size. */
+interface ShownCopy {
+  url: string;
+  width: number;
+  height: number;
+}
+
 export interface Placed {
   id: string;
   url: string;
@@ -56,6 +63,9 @@ export class EditorCanvas {
   private docToken = 0;
   /** The document whose photo is drawn; behind docToken while the next one loads. */
   private drawnToken = 0;
+  /** Whether the photo node shows the display copy (not the preview a large JPEG is shown with first). */
+  private displayIn = false;
+  private displayLoaded: Promise<void> = Promise.resolve();
   private candidateUrl: string | null = null;
   private previewUrl: string | null = null;
   private readonly resizeObserver: ResizeObserver;
@@ -88,11 +98,16 @@ export class EditorCanvas {
     return this.hasDocument ? this.drawnToken : 0;
   }
 
-  async setDocument(doc: { width: number; height: number; display: { url: string; width: number; height: number } }): Promise<void> {
+  /**
+   * Shows a document: its preview copy first where the host made one (a large JPEG), then the display
+   * copy in its place once that has loaded; without a preview, the display copy.
+   */
+  async setDocument(doc: { width: number; height: number; display: ShownCopy; preview?: ShownCopy }): Promise<void> {
     const token = ++this.docToken;
     // Assistive technology (and the benchmark) learn that the canvas is loading until the photo is drawn.
     this.container.setAttribute('aria-busy', 'true');
-    const pyramid = await ImagePyramid.load(doc.display.url).catch((error: unknown) => {
+    this.displayIn = false;
+    const pyramid = await ImagePyramid.load((doc.preview ?? doc.display).url).catch((error: unknown) => {
       if (token === this.docToken) this.container.setAttribute('aria-busy', 'false');
       throw error;
     });
@@ -112,6 +127,26 @@ export class EditorCanvas {
     this.stage.draw();
     this.drawnToken = token;
     this.container.setAttribute('aria-busy', 'false');
+    if (doc.preview) this.displayLoaded = this.swapInDisplayCopy(doc.display.url, token);
+    else this.displayIn = true;
+  }
+
+  /** The display copy in the preview's place, with its copy for the view made first (no frame drawn from 4096 px). */
+  private async swapInDisplayCopy(url: string, token: number): Promise<void> {
+    const pyramid = await ImagePyramid.load(url).catch(() => null); // the preview stays shown
+    if (pyramid) await pyramid.prepare(this.photo.width() * this.shownScale());
+    if (token !== this.docToken) return pyramid?.close();
+    if (pyramid) {
+      this.setPyramid(this.photo, pyramid);
+      this.photoLayer.batchDraw();
+    }
+    this.shown = null;
+    this.displayIn = true;
+  }
+
+  /** Settles once the display copy is shown (at once for a photo without a preview). */
+  displayReady(): Promise<void> {
+    return this.displayIn ? Promise.resolve() : this.displayLoaded;
   }
 
   /**
@@ -141,7 +176,7 @@ export class EditorCanvas {
   /** The canvas as shown (display copy and the loaded patches over it, the empty area grey), at the display copy's resolution. */
   shownPixels(): ImageData | null {
     const pyramid = this.pyramids.get(this.photo);
-    if (!pyramid) return null;
+    if (!pyramid || !this.displayIn) return null; // not from the preview: the wand works at the display copy's resolution
     const photo = pyramid.base;
     const patches = (this.patchGroup.getChildren() as Konva.Image[]).filter((n) => this.pyramids.has(n)); // in z-order
     const key = `${this.docToken}:${this.imageSize.width}x${this.imageSize.height}+${this.padding.left}+${this.padding.top}:${patches.map((n) => `${n._id}@${n.x()},${n.y()}`).join(',')}`;

@@ -57,11 +57,28 @@ export class ImagePyramid {
    * called once they can be drawn.
    */
   pick(shownWidth: number, onReady: () => void): ImageBitmap {
-    let want = 0;
-    while (this.width >> (want + 1) >= Math.max(shownWidth, MIN_LEVEL_WIDTH)) want++;
+    const want = this.levelFor(shownWidth);
     for (let k = want; k > 0; k--) if (this.levels[k]) return this.levels[k]!;
     if (want > 0) this.make(want, onReady);
     return this.base;
+  }
+
+  /**
+   * Makes the copies down to the one `pick` would want for this width now, so an image swapped in for
+   * another one (a large photo's display copy after its preview) costs no frame drawn from the full copy.
+   */
+  async prepare(shownWidth: number): Promise<void> {
+    const want = this.levelFor(shownWidth);
+    for (let k = 1; k <= want && !this.closed; k++) {
+      this.levels[k] ??= await createImageBitmap(this.levels[k - 1]!, { resizeWidth: Math.max(1, this.width >> k), resizeHeight: Math.max(1, this.height >> k), resizeQuality: 'medium' });
+    }
+  }
+
+  /** The level whose copy is the smallest at least `shownWidth` wide (not below MIN_LEVEL_WIDTH). */
+  private levelFor(shownWidth: number): number {
+    let want = 0;
+    while (this.width >> (want + 1) >= Math.max(shownWidth, MIN_LEVEL_WIDTH)) want++;
+    return want;
   }
 
   /** Each half made from the one above it (a 2:1 reduction, cheap and clean), off the current frame. */

@@ -150,7 +150,12 @@ export class SelectionController {
   /** The wand runs on the photo as shown (display copy with the accepted edits), at its resolution. */
   private wand(p: { x: number; y: number }, mode: 'add' | 'subtract', s: SelectionSettings): void {
     const shown = this.canvas.shownPixels();
-    if (!shown) return;
+    if (!shown) {
+      // A large photo's display copy still loading (its first second): select once it is in.
+      const doc = this.canvas.drawnDocument;
+      if (doc) void this.canvas.displayReady().then(() => this.canvas.drawnDocument === doc && this.canvas.shownPixels() && this.wand(p, mode, s));
+      return;
+    }
     const scale = shown.width / this.canvas.imageSize.width;
     const selected = magicWand(shown.data, shown.width, shown.height, p.x * scale, p.y * scale, { tolerance: s.wandTolerance, contiguous: s.wandContiguous });
     const runs = encodeRuns(selected, shown.width, shown.height);
