@@ -2,7 +2,8 @@
  * The blend of one model output into the crop, done only where it can change anything: the mask's
  * box grown by the feather's reach (checked: widened if the weights reach its cut edges; a soft mask's
  * own weights reach no farther than the mask), not the whole crop box, whose context around the mask
- * is there for the model alone. A stroke across a 24 MP
+ * is there for the model alone. What does not depend on the output (planBlend) can be worked out
+ * before the output exists. A stroke across a 24 MP
  * photo has a crop of the whole photo but a blend of about 40% of it, so resizing the output, the
  * feather, the seam correction and the blend all cost the edit's size.
  */
@@ -12,7 +13,7 @@ import type { CropPlan } from './crop-plan.ts';
 import { featherAlpha, featherReach, featherSigma } from './feather.ts';
 import { modelOutputToBox } from './from-model.ts';
 import type { RawImage } from './raw-image.ts';
-import { correctSeamTone, type SeamCorrectionOptions } from './seam-correction.ts';
+import { measureSeamTone, type SeamCorrectionOptions } from './seam-correction.ts';
 
 /** What the blend needs of an edit's crop (edit-crop.ts's EditCrop). */
 export interface BlendSource {
@@ -101,6 +102,24 @@ function reachesCut(alpha: Uint8Array, region: Box, box: { width: number; height
   );
 }
 
+/** The part of the box (box coordinates) where the blend weight is above 0: every pixel outside it is the photo's. */
+export function changedBox(alpha: Uint8Array, width: number, height: number): Box {
+  let x0 = width, y0 = -1, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = alpha.subarray(y * width, (y + 1) * width);
+    let first = -1;
+    for (let x = 0; x < width; x++) if (row[x]) { first = x; break; }
+    if (first < 0) continue;
+    let last = first;
+    for (let x = width - 1; x > first; x--) if (row[x]) { last = x; break; }
+    if (y0 < 0) y0 = y;
+    y1 = y;
+    x0 = Math.min(x0, first);
+    x1 = Math.max(x1, last);
+  }
+  return y0 < 0 ? { x: 0, y: 0, width, height } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
 /** The hard mask's feather weights over the smallest region that holds all of them. */
 async function featheredRegion(crop: BlendSource, sigma: number): Promise<{ region: Box; mask: Uint8Array; alpha: Uint8Array }> {
   const { box } = crop.plan;
@@ -113,26 +132,50 @@ async function featheredRegion(crop: BlendSource, sigma: number): Promise<{ regi
   }
 }
 
-export async function blendRegion(crop: BlendSource, output: Float32Array, outputSize: number, options: BlendOptions = {}): Promise<BlendedRegion> {
+/**
+ * The part of the blend that does not depend on the model's output (where it can change the photo, the
+ * weights, the photo's pixels there, which pixels the model generated): worked out while the model
+ * samples (run-edit.ts), so only the output's own work is left once it is done.
+ */
+export interface BlendPlan {
+  /** The model output size it was made for. */
+  outputSize: number;
+  region: Box;
+  /** The hard mask over the region (1 = generate). */
+  mask: Uint8Array;
+  /** The blend weight per region pixel (0: the photo's pixel, unchanged). */
+  alpha: Uint8Array;
+  /** The document's pixels over the region. */
+  original: RawImage;
+  /** 1 where the model generated the output (its keep-mask at outputSize said generate); absent when that input is unknown. */
+  modelGenerated?: Uint8Array;
+  /** The part of the region (its coordinates) where the weight is above 0 (changedBox). */
+  part: Box;
+}
+
+export async function planBlend(crop: BlendSource, outputSize: number, options: BlendOptions = {}): Promise<BlendPlan> {
   const { plan } = crop;
   const { box } = plan;
   const sigma = featherSigma(plan.square.width, options.featherFraction);
   // A soft mask is the person's own feather: blend by it exactly, so nothing outside it changes.
-  // The output is enlarged (libvips, on its threads) while the feather is worked out, over the region
-  // the feather is expected to reach; again only if the feather reached farther.
-  const expected = crop.coverage ? crop.maskBox : reachOf(crop.maskBox, featherReach(sigma), box);
-  const enlarging = modelOutputToBox(output, outputSize, plan, expected);
-  enlarging.catch(() => {}); // awaited below; a failure is reported there
   const { region, mask, alpha } = crop.coverage
     ? { region: crop.maskBox, mask: cutBytes(crop.mask, box.width, crop.maskBox), alpha: cutBytes(crop.coverage, box.width, crop.maskBox) }
     : await featheredRegion(crop, sigma);
-  const original = cutImage(crop.original, region);
-  const same = region.x === expected.x && region.y === expected.y && region.width === expected.width && region.height === expected.height;
-  const generated = same ? await enlarging : await modelOutputToBox(output, outputSize, plan, region);
-  if (options.seamCorrection ?? true) {
-    const input = crop.inputs.find((i) => i.size === outputSize);
-    const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan, region) : undefined;
-    correctSeamTone(generated, original, mask, alpha, options, modelGenerated);
-  }
-  return { region, rgb: blendThroughFeather(original, generated, alpha), alpha };
+  const input = options.seamCorrection === false ? undefined : crop.inputs.find((i) => i.size === outputSize);
+  const modelGenerated = input ? generatedByModel(input.keep, outputSize, plan, region) : undefined;
+  const part = changedBox(alpha, region.width, region.height);
+  return { outputSize, region, mask, alpha, original: cutImage(crop.original, region), modelGenerated, part };
+}
+
+/**
+ * One model output blended into the crop over the plan's region (planBlend; made here when not given,
+ * or when it was made for another output size).
+ */
+export async function blendRegion(crop: BlendSource, output: Float32Array, outputSize: number, options: BlendOptions = {}, planned?: BlendPlan): Promise<BlendedRegion> {
+  const blend = planned && planned.outputSize === outputSize ? planned : await planBlend(crop, outputSize, options);
+  const { region, mask, alpha, original, modelGenerated } = blend;
+  const generated = await modelOutputToBox(output, outputSize, crop.plan, region);
+  // The seam's shift is measured here and applied by the blend as it goes (one pass, not two).
+  const seam = (options.seamCorrection ?? true) ? measureSeamTone(generated, original, mask, alpha, options, modelGenerated) : null;
+  return { region, rgb: blendThroughFeather(original, generated, alpha, seam?.shift), alpha };
 }

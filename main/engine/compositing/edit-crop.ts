@@ -7,7 +7,7 @@
 import type { ImageSource, Patch } from '../protocol.ts';
 import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
-import { blendRegion, type BlendOptions } from './blend-region.ts';
+import { blendRegion, planBlend, type BlendOptions, type BlendPlan } from './blend-region.ts';
 import type { Box } from './box.ts';
 import { keepMaskForModel, maskRuns } from './keep-mask.ts';
 import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
@@ -93,24 +93,6 @@ export async function blendModelOutput(
   return out;
 }
 
-/** The part of the box (box coordinates) where the blend weight is above 0: every pixel outside it is the photo's. */
-export function changedBox(alpha: Uint8Array, width: number, height: number): Box {
-  let x0 = width, y0 = -1, x1 = -1, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = alpha.subarray(y * width, (y + 1) * width);
-    let first = -1;
-    for (let x = 0; x < width; x++) if (row[x]) { first = x; break; }
-    if (first < 0) continue;
-    let last = first;
-    for (let x = width - 1; x > first; x--) if (row[x]) { last = x; break; }
-    if (y0 < 0) y0 = y;
-    y1 = y;
-    x0 = Math.min(x0, first);
-    x1 = Math.max(x1, last);
-  }
-  return y0 < 0 ? { x: 0, y: 0, width, height } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
 /**
  * Blends one model output into the crop and writes it to `outDir` as a patch: only the part of the
  * box the blend changed (weight above 0), so encoding, storing and showing it follow the edit's size,
@@ -122,10 +104,13 @@ export async function pasteBack(
   outputSize: number,
   outDir: string,
   options: PasteBackOptions = {},
+  /** What planBlend worked out ahead (while the model sampled) for this crop, options and output size. */
+  planned?: BlendPlan,
 ): Promise<Patch> {
-  const { region, rgb, alpha } = await blendRegion(crop, output, outputSize, options);
+  const blend = planned && planned.outputSize === outputSize ? planned : await planBlend(crop, outputSize, options);
+  const { region, rgb } = await blendRegion(crop, output, outputSize, options, blend);
   const { box } = crop.plan;
-  const part = changedBox(alpha, region.width, region.height);
+  const { part } = blend;
   let pixels = rgb;
   if (part.width !== region.width || part.height !== region.height) {
     pixels = new Uint8Array(part.width * part.height * 3);

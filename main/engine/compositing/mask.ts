@@ -91,13 +91,17 @@ export async function decodeMask(png: Uint8Array, image: Size, maxPixels: number
 /** The mask inside a box of the photo, one byte per pixel: 1 = generate, 0 = keep. */
 export function cropMask(mask: Mask, box: Box): Uint8Array {
   const out = new Uint8Array(box.width * box.height);
-  // Only the rows the mask's PNG covered can hold generate pixels (the rest of the box stays 0).
+  // The region's rows copied natively, then 255 -> 1 four bytes at a time (data holds only 0 and 255):
+  // a pixel-by-pixel copy was ~150-230 ms of the click's path for a stroke across a 24 MP photo.
+  copyRegion(mask, mask.data, box, out);
+  // Only the rows the mask's PNG covered (the rest of the box stays 0), in whole words.
   const r = mask.region;
-  const x0 = Math.max(box.x, r.x), x1 = Math.min(box.x + box.width, r.x + r.width);
-  for (let y = Math.max(0, r.y - box.y); y < Math.min(box.height, r.y + r.height - box.y); y++) {
-    const from = (box.y + y - r.y) * r.width - r.x, to = y * box.width - box.x;
-    for (let x = x0; x < x1; x++) if (mask.data[from + x]) out[to + x] = 1;
-  }
+  const start = Math.max(0, r.y - box.y) * box.width, end = Math.min(box.height, r.y + r.height - box.y) * box.width;
+  if (end <= start) return out;
+  const w0 = start >> 2, w1 = (end + 3) >> 2;
+  const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+  for (let i = w0; i < Math.min(w1, words.length); i++) words[i] &= 0x01010101;
+  for (let i = words.length << 2; i < out.length; i++) out[i] &= 1;
   return out;
 }
 

@@ -4,10 +4,14 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import type { Box } from './box.ts';
 import { readCurrentPixels } from './current-pixels.ts';
+import { planBlend } from './blend-region.ts';
+import { blendThroughFeather } from './blend.ts';
+import { applySeamField, measureSeamTone } from './seam-correction.ts';
 import { blendModelOutput, pasteBack, prepareEditCrop, type EditCrop } from './edit-crop.ts';
 import { featherSigma } from './feather.ts';
 import { probeImage } from './open-image.ts';
 import { compactPatch } from './patch-file.ts';
+import type { RawImage } from './raw-image.ts';
 import { CHELSEA, boxMask, ellipseMask, fileNumbers, orientedP3Jpeg, temporaryDirectory } from './test-images.ts';
 
 function solidOutput(size: number, rgb: [number, number, number]): Float32Array {
@@ -246,4 +250,46 @@ test('a soft (feathered) mask is the blend itself: weight 0 keeps the photo exac
     }
   }
   assert.ok(outside > 0 && ramp > 0);
+});
+
+test('the blend planned while the model samples (planBlend) does not depend on the output: one plan, two outputs, the same patches as without it', async (t) => {
+  const dir = temporaryDirectory(t);
+  const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 120, y: 80, width: 140, height: 90 }), [64, 128]);
+  const plan = await planBlend(crop, 128);
+  assert.equal(plan.outputSize, 128);
+  assert.ok(plan.modelGenerated, 'the 128 px input\'s generated cells, for the seam');
+  const bytes = async (p: { path: string }) => fs.readFileSync(p.path);
+  for (const colour of [[255, 0, 0], [20, 200, 90]] as [number, number, number][]) {
+    const planned = await pasteBack(crop, solidOutput(128, colour), 128, dir, {}, plan);
+    const alone = await pasteBack(crop, solidOutput(128, colour), 128, dir);
+    assert.deepEqual([planned.x, planned.y, planned.width, planned.height], [alone.x, alone.y, alone.width, alone.height]);
+    assert.deepEqual(await bytes(planned), await bytes(alone), `the same patch for ${colour}`);
+  }
+  // A plan made for another output size is not used.
+  const other = await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir, {}, plan);
+  assert.deepEqual(await bytes(other), await bytes(await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir)));
+});
+
+test('the blend applies the seam shift as it goes: the same bytes as shifting the generated pixels, then blending (RGB and RGBA)', () => {
+  const width = 97, height = 61;
+  let seed = 3;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  const mask = new Uint8Array(width * height), alpha = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const d = Math.hypot(x - 48, y - 30);
+      mask[y * width + x] = d < 15 ? 1 : 0;
+      alpha[y * width + x] = d < 15 ? 255 : d < 35 ? Math.round(255 * (35 - d) / 20) : 0;
+    }
+  }
+  const generated: RawImage = { data: new Uint8Array(width * height * 3).map(() => 30 + (next() >> 2)), width, height, channels: 3 };
+  for (const channels of [3, 4]) {
+    const original: RawImage = { data: new Uint8Array(width * height * channels).map(() => 120 + (next() >> 1)), width, height, channels: channels as 3 | 4 };
+    const seam = measureSeamTone(generated, original, mask, alpha);
+    assert.ok(seam, 'a band to measure');
+    assert.ok(Math.abs(seam.meanOffset[0]) > 40, 'a drift large enough to clamp somewhere');
+    const shifted = { ...generated, data: new Uint8Array(generated.data) };
+    applySeamField(shifted, alpha, seam.shift);
+    assert.deepEqual(blendThroughFeather(original, generated, alpha, seam.shift), blendThroughFeather(original, shifted, alpha), `${channels} channels`);
+  }
 });

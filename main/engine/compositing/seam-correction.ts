@@ -64,6 +64,14 @@ function blurGrid(grid: Float64Array, gw: number, gh: number, planes: number, ke
   return out;
 }
 
+/** The smooth per-channel shift measured at the seam, on a coarse grid (gw×gh cells of `cell` pixels, RGB per cell). */
+export interface SeamField {
+  field: Float32Array;
+  gw: number;
+  gh: number;
+  cell: number;
+}
+
 /**
  * Shifts `generated` (RGB, the box's size) in place wherever `alpha` > 0.
  * @param original the photo's pixels in the box (RGB or RGBA)
@@ -81,6 +89,25 @@ export function correctSeamTone(
   options: SeamCorrectionOptions = {},
   modelGenerated?: Uint8Array,
 ): SeamCorrection | null {
+  const measured = measureSeamTone(generated, original, boxMask, alpha, options, modelGenerated);
+  if (!measured) return null;
+  applySeamField(generated, alpha, measured.shift);
+  return { bandPixels: measured.bandPixels, meanOffset: measured.meanOffset };
+}
+
+/**
+ * What correctSeamTone measures, without applying it: the shift field, for a blend that applies it
+ * as it goes (blendThroughFeather's `shift`, the same bytes in one pass); null when the band is too
+ * small to measure.
+ */
+export function measureSeamTone(
+  generated: RawImage,
+  original: RawImage,
+  boxMask: Uint8Array,
+  alpha: Uint8Array,
+  options: SeamCorrectionOptions = {},
+  modelGenerated?: Uint8Array,
+): (SeamCorrection & { shift: SeamField }) | null {
   const maxShift = options.maxShift ?? 40;
   const { width, height } = generated;
   const oc = original.channels;
@@ -128,8 +155,15 @@ export function correctSeamTone(
     }
   }
 
-  // Bilinear between cell centres, applied only where the generated pixels will show: per row, the
-  // field is first interpolated vertically (one value per cell and channel), then along the row.
+  return { bandPixels, meanOffset: mean, shift: { field, gw, gh, cell } };
+}
+
+/**
+ * The column cells of a field for a row of `width` pixels: each pixel's two cells (offsets into a row
+ * of the field, RGB) and its weight between them. Shared by the shift below and the blend that applies it.
+ */
+export function fieldColumns(width: number, f: SeamField): { fx0: Int32Array; fx1: Int32Array; ftx: Float32Array } {
+  const { gw, cell } = f;
   const fx0 = new Int32Array(width), fx1 = new Int32Array(width), ftx = new Float32Array(width);
   for (let x = 0; x < width; x++) {
     const fx = Math.min(Math.max((x + 0.5) / cell - 0.5, 0), gw - 1);
@@ -138,14 +172,30 @@ export function correctSeamTone(
     fx1[x] = Math.min(x0 + 1, gw - 1) * 3;
     ftx[x] = fx - x0;
   }
-  const rowField = new Float32Array(gw * 3);
+  return { fx0, fx1, ftx };
+}
+
+/** The field interpolated vertically for row y (one value per cell and channel), into rowField. */
+export function fieldRow(f: SeamField, y: number, rowField: Float32Array): void {
+  const { field, gw, gh, cell } = f;
+  const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gh - 1);
+  const y0 = Math.floor(fy);
+  const y1 = Math.min(y0 + 1, gh - 1);
+  const ty = fy - y0;
+  for (let k = 0; k < gw * 3; k++) rowField[k] = field[y0 * gw * 3 + k] * (1 - ty) + field[y1 * gw * 3 + k] * ty;
+}
+
+/**
+ * Bilinear between cell centres, applied only where the generated pixels will show: per row, the
+ * field is first interpolated vertically (one value per cell and channel), then along the row.
+ */
+export function applySeamField(generated: RawImage, alpha: Uint8Array, f: SeamField): void {
+  const { width, height } = generated;
+  const { fx0, fx1, ftx } = fieldColumns(width, f);
+  const rowField = new Float32Array(f.gw * 3);
   const data = generated.data;
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) / cell - 0.5, 0), gh - 1);
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(y0 + 1, gh - 1);
-    const ty = fy - y0;
-    for (let k = 0; k < gw * 3; k++) rowField[k] = field[y0 * gw * 3 + k] * (1 - ty) + field[y1 * gw * 3 + k] * ty;
+    fieldRow(f, y, rowField);
     const rowStart = y * width;
     for (let x = 0; x < width; x++) {
       if (!alpha[rowStart + x]) continue;
@@ -161,5 +211,4 @@ export function correctSeamTone(
       data[p + 2] = bl <= 0 ? 0 : bl >= 255 ? 255 : (bl + 0.5) | 0;
     }
   }
-  return { bandPixels, meanOffset: mean };
 }

@@ -6,6 +6,7 @@
  */
 import type { LoadedBundle } from '../bundle/load.ts';
 import type { Bundle } from '../bundle/schema.ts';
+import { planBlend } from '../compositing/blend-region.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
@@ -80,6 +81,11 @@ export async function runEdit(
   const crop = await prepareEditCrop(req.source, req.mask, (plan) => sizesFor(plan.square.width), {}, { origin: req.maskOrigin, soft: req.softMask });
   const [baseInput, ...upInputs] = crop.inputs;
   const square = crop.plan.square;
+  // What the paste-back needs apart from the output (feather weights, the photo's pixels there) is worked
+  // out while the model samples: on a 24 MP stroke that is ~0.5 s taken off the wait after the last step.
+  const outputSize = crop.inputs[crop.inputs.length - 1].size;
+  const blendPlan = planBlend(crop, outputSize);
+  blendPlan.catch(() => {}); // awaited after sampling; a failure is reported there
 
   const candidates: Candidate[] = [];
   // The model's own time (sampling, both stages), apart from cutting the crop and pasting back.
@@ -117,7 +123,7 @@ export async function runEdit(
     inferenceMs += performance.now() - sampleStart;
     await previews;
     if (signal.aborted) throw new CancelledError();
-    const patch = await pasteBack(crop, result.image, result.size, req.outDir);
+    const patch = await pasteBack(crop, result.image, result.size, req.outDir, {}, await blendPlan);
     candidates.push({ ...patch, seed });
   }
   return { candidates, settings: resolved, inferenceMs: Math.round(inferenceMs) };
