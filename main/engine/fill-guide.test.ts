@@ -58,3 +58,33 @@ test('a hole with nothing known beside it is left alone', () => {
   guide.apply(x0, 0);
   assert.ok(x0.every((v) => v === 0.3));
 });
+
+test('with patches, the target carries layers across the hole, where the membrane averages them', () => {
+  // Sky, a ridge, a forest and grass in bands; a round hole across all four.
+  const N = 64, P = N * N;
+  const colours = [[0.6, 0.7, 0.9], [-0.2, -0.3, -0.1], [-0.6, -0.2, -0.6], [0.3, 0.4, -0.5]];
+  const bandOf = (y: number) => (y < 24 ? 0 : y < 30 ? 1 : y < 44 ? 2 : 3);
+  const image = new Float32Array(3 * P);
+  const mask = new Float32Array(P).fill(1);
+  for (let y = 0; y < N; y++) for (let x = 0; x < N; x++) {
+    const p = y * N + x;
+    for (let c = 0; c < 3; c++) image[c * P + p] = colours[bandOf(y)][c];
+    if ((x - 32) ** 2 + (y - 32) ** 2 < 18 ** 2) mask[p] = 0;
+  }
+  const offBand = (patches: boolean) => {
+    const guide = new FillGuide(image, mask, [1, 3, N, N], 10, patches);
+    const x0 = new Float64Array(3 * P); // the model's x0 all 0: what apply leaves is (1 - PULL_START) x the target
+    guide.apply(x0, 0);
+    let off = 0, hole = 0;
+    for (let p = 0; p < P; p++) {
+      if (mask[p]) continue;
+      hole++;
+      const want = colours[bandOf(Math.floor(p / N))];
+      if (Math.max(...[0, 1, 2].map((c) => Math.abs(x0[c * P + p] / (1 - PULL_START) - want[c]))) > 0.1) off++;
+    }
+    return off / hole;
+  };
+  const membrane = offBand(false), patches = offBand(true);
+  assert.ok(membrane > 0.5, `the membrane blends the bands (${membrane.toFixed(3)} off)`);
+  assert.ok(patches < 0.05, `patches continue them: ${(100 * patches).toFixed(1)}% of the hole off its band's colour`);
+});

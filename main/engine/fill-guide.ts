@@ -10,6 +10,7 @@
  * between RELEASE_FROM and RELEASE_TO of the steps. The late steps add the texture the model continues
  * from the context, and the upsampler its detail, on a layout with no object in it.
  */
+import { completeFromSurroundings } from './fill-completion.ts';
 import { SeamToneMatcher } from './seam-tone.ts';
 import type { Dims4 } from './sampler.ts';
 
@@ -30,8 +31,9 @@ export class FillGuide {
    * @param known [1, 3, H, W] the crop (only pixels outside the hole are read)
    * @param mask [H, W] keep-mask (1 keep, 0 generate)
    * @param steps the number of sampling steps
+   * @param patches complete the hole from patches of the surroundings over the membrane (fill-completion.ts)
    */
-  constructor(known: Float32Array, mask: Float32Array, shape: Dims4, private readonly steps: number) {
+  constructor(known: Float32Array, mask: Float32Array, shape: Dims4, private readonly steps: number, patches = false) {
     const [, , h, w] = shape;
     this.plane = h * w;
     const holes: number[] = [];
@@ -44,6 +46,11 @@ export class FillGuide {
     const solver = new SeamToneMatcher(mask, shape, { maxStep: Number.POSITIVE_INFINITY, borderSigma: 0, extrapolate: false, iterations: 4 * Math.max(h, w) });
     this.active = solver.active;
     solver.apply(image);
+    if (patches && this.active) {
+      const hole = new Uint8Array(this.plane);
+      for (const p of this.hole) hole[p] = 1;
+      completeFromSurroundings(image, hole, w, h);
+    }
     this.membrane = new Float64Array(3 * this.hole.length);
     for (let c = 0; c < 3; c++) this.hole.forEach((p, k) => { this.membrane[c * this.hole.length + k] = image[c * this.plane + p]; });
   }

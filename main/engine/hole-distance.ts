@@ -1,6 +1,6 @@
 /**
  * Distance from the hole, in 4-neighbour steps, for the known pixels near it: the band that the fine
- * detail (detail-match.ts) and Fill's colours (fill-colour.ts) are measured against.
+ * detail (detail-match.ts) is measured against.
  */
 
 /** 0 in the hole (keep < 0.5), 1..limit in the known band around it, limit + 1 beyond; null when the mask is all hole or all known. */

@@ -133,6 +133,8 @@ export async function inpaint(
     return (p: StageProgress) => options.onProgress?.({ ...p, pass, overallStep: before + p.step, overallTotal });
   };
   const common = { noise, signal: options.signal, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
+  // An empty prompt is Fill: continue the surroundings, draw nothing new (fill-guide.ts).
+  const fill = request.fill ?? request.prompt.trim() === '';
 
   let image = await runStage({
     ...common,
@@ -144,8 +146,8 @@ export async function inpaint(
     image: request.image,
     mask: request.mask,
     seamTone: request.seamTone ?? defaults.seamTone ?? false,
-    // An empty prompt is Fill: continue the surroundings, draw nothing new (fill-guide.ts).
-    fill: request.fill ?? request.prompt.trim() === '',
+    fill,
+    fillPatches: defaults.fillPatches ?? false,
     startNoiseScale: 1,
   });
   const baseImage = image;

@@ -48,6 +48,8 @@ export interface StageRun {
   lowResSize?: number;
   /** Fill: pull the hole's x0 toward the surroundings over the first steps (fill-guide.ts). */
   fill?: boolean;
+  /** With fill: the target is the hole completed from patches of the surroundings (fill-completion.ts), not only the membrane. */
+  fillPatches?: boolean;
   /** Match the hole's tone to its border on every x0 prediction (seam-tone.ts). */
   seamTone?: boolean | SeamToneOptions;
   /** Multiplies the starting noise (the upsampler's temperature). */
@@ -154,7 +156,7 @@ export async function runStage(run: StageRun): Promise<Float32Array> {
   const outShape: Dims4 = [batch, 6, size, size];
   const indices = samplingIndices(schedule);
   const tone = run.seamTone ? new SeamToneMatcher(run.mask, shape, run.seamTone === true ? undefined : run.seamTone) : null;
-  const fill = run.fill ? new FillGuide(known, run.mask, shape, indices.length) : null;
+  const fill = run.fill ? new FillGuide(known, run.mask, shape, indices.length, run.fillPatches ?? false) : null;
   let history: SolverHistory | null = null; // DPM-Solver's previous x0
   for (let k = 0; k < indices.length; k++) {
     checkAborted(signal);

@@ -77,6 +77,8 @@ export const BundleSchema = z
       matchCoarseDetail: z.boolean().optional(),
       /** The hole's colour (not brightness) smoothed after the last pass, with boxes of this radius in px (detail-match.ts smoothChroma); absent: not. */
       chromaRadius: z.number().int().min(1).max(8).optional(),
+      /** Fill pulls toward the hole completed from patches of its surroundings, not only the smooth membrane of its border (fill-completion.ts). */
+      fillPatches: z.boolean().optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
