@@ -45,6 +45,7 @@ export function createEditorActions(store: EditorStore, api: Api, canvas: Canvas
       });
       await actions.checkRecovery();
       actions.startAutosave(store.get().app?.mode);
+      actions.startMaskAhead();
     },
   };
   return actions;

@@ -4,16 +4,32 @@
  * An empty prompt is a Fill (contract.ts editModeOf): the masked area is continued from its surroundings.
  */
 import { HostError, type EventPayload, type RunSettings } from '../../main/contract.ts';
-import { engineMask } from '../canvas/engine-mask.ts';
+import { engineMask, type EngineMask } from '../canvas/engine-mask.ts';
 import { isPadded } from '../mask/placed-ops.ts';
 import { placedMask } from '../state/placed-mask.ts';
 import { recipeMask } from '../state/recipe-mask.ts';
+import type { EditorSnapshot } from '../state/editor-state.ts';
 import type { ActionContext } from './action-context.ts';
+import { MaskAhead } from './mask-ahead.ts';
+
+/** How long the mask must stay as it is before the run's mask is made ahead (mask-ahead.ts). */
+export const MASK_AHEAD_IDLE_MS = 600;
 
 export function runActions(ctx: ActionContext, discardStaged: () => Promise<void>) {
   const { store, api, canvas } = ctx;
 
   /** Frees the run's preview image, if any. */
+  const masks = new MaskAhead(
+    (history: EditorSnapshot['history'], doc: NonNullable<EditorSnapshot['doc']>): Promise<EngineMask | null> => {
+      const { ops, canvas: area } = placedMask(history, doc);
+      return engineMask(ops, area.width, area.height);
+    },
+    MASK_AHEAD_IDLE_MS,
+    () => buttonsHeld !== 0,
+  );
+  /** The mouse buttons (or pen/touch contact) held at the last pointer event. */
+  let buttonsHeld = 0;
+
   function clearPreview(): void {
     const url = store.get().running?.previewUrl;
     if (url) URL.revokeObjectURL(url);
@@ -30,8 +46,8 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
       busy: 'preparing-mask',
     });
     try {
-      const { ops, canvas: area } = placedMask(s.history, doc);
-      const mask = await engineMask(ops, area.width, area.height);
+      const { canvas: area } = placedMask(s.history, doc);
+      const mask = await masks.get(s.history, doc);
       store.update({ busy: null });
       if (store.get().running?.cancelling) throw new HostError('cancelled', 'The run was cancelled.');
       if (!mask) throw new HostError('empty-mask', 'The mask is empty: paint over the area to change (B for the brush), then run again.');
@@ -81,6 +97,17 @@ export function runActions(ctx: ActionContext, discardStaged: () => Promise<void
   return {
     clearPreview,
     run,
+
+    /** Makes each run's mask ahead while the person pauses (MASK_AHEAD_IDLE_MS; mask-ahead.ts). */
+    startMaskAhead(): void {
+      // Not while a stroke or shape is being drawn: the mask's main-thread work would stall its frames.
+      const note = (e: PointerEvent) => (buttonsHeld = e.type === 'pointercancel' ? 0 : e.buttons);
+      for (const type of ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'] as const) window.addEventListener(type, note, { capture: true, passive: true });
+      store.subscribe(() => {
+        const s = store.get();
+        masks.changed(s.history, s.doc, s.running !== null);
+      });
+    },
 
     /** The same prompt and settings with a new random seed. */
     async retry(): Promise<void> {

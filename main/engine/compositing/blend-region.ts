@@ -167,15 +167,33 @@ export async function planBlend(crop: BlendSource, outputSize: number, options: 
   return { outputSize, region, mask, alpha, original: cutImage(crop.original, region), modelGenerated, part };
 }
 
+/** Blend plans of one crop by output size, kept across its candidates (the plan does not depend on the output). */
+export type BlendPlans = Map<number, BlendPlan>;
+
 /**
- * One model output blended into the crop over the plan's region (planBlend; made here when not given,
- * or when it was made for another output size).
+ * One model output blended into the crop over the plan's region. Without a plan for this output size in
+ * `plans`, it is worked out here while libvips enlarges the output over the region it is expected to
+ * cover (the feather's estimated reach; enlarged again only if the feather reached farther), and kept in
+ * `plans` for the next candidate.
  */
-export async function blendRegion(crop: BlendSource, output: Float32Array, outputSize: number, options: BlendOptions = {}, planned?: BlendPlan): Promise<BlendedRegion> {
-  const blend = planned && planned.outputSize === outputSize ? planned : await planBlend(crop, outputSize, options);
+export async function blendRegion(crop: BlendSource, output: Float32Array, outputSize: number, options: BlendOptions = {}, plans?: BlendPlans): Promise<BlendedRegion & { plan: BlendPlan }> {
+  let blend = plans?.get(outputSize);
+  let generated: RawImage;
+  if (blend) {
+    generated = await modelOutputToBox(output, outputSize, crop.plan, blend.region);
+  } else {
+    const { plan } = crop;
+    const expected = crop.coverage ? crop.maskBox : reachOf(crop.maskBox, featherReach(featherSigma(plan.square.width, options.featherFraction)), plan.box);
+    const enlarging = modelOutputToBox(output, outputSize, plan, expected);
+    enlarging.catch(() => {}); // awaited below; a failure is reported there
+    blend = await planBlend(crop, outputSize, options);
+    plans?.set(outputSize, blend);
+    const r = blend.region;
+    const same = r.x === expected.x && r.y === expected.y && r.width === expected.width && r.height === expected.height;
+    generated = same ? await enlarging : await modelOutputToBox(output, outputSize, plan, r);
+  }
   const { region, mask, alpha, original, modelGenerated } = blend;
-  const generated = await modelOutputToBox(output, outputSize, crop.plan, region);
   // The seam's shift is measured here and applied by the blend as it goes (one pass, not two).
   const seam = (options.seamCorrection ?? true) ? measureSeamTone(generated, original, mask, alpha, options, modelGenerated) : null;
-  return { region, rgb: blendThroughFeather(original, generated, alpha, seam?.shift), alpha };
+  return { region, rgb: blendThroughFeather(original, generated, alpha, seam?.shift), alpha, plan: blend };
 }

@@ -7,7 +7,7 @@
 import type { ImageSource, Patch } from '../protocol.ts';
 import { planCrop, type CropPlan, type CropPlanOptions } from './crop-plan.ts';
 import { readCurrentPixels } from './current-pixels.ts';
-import { blendRegion, planBlend, type BlendOptions, type BlendPlan } from './blend-region.ts';
+import { blendRegion, type BlendOptions, type BlendPlans } from './blend-region.ts';
 import type { Box } from './box.ts';
 import { keepMaskForModel, maskRuns } from './keep-mask.ts';
 import { cropCoverage, cropMask, decodeMask, type MaskPlacement } from './mask.ts';
@@ -55,22 +55,22 @@ export async function prepareEditCrop(
   const image = await probeImage(source.imagePath, options);
   const fullMask = await decodeMask(maskPng, image, image.maxPixels, placement);
   const plan = planCrop(fullMask.bbox, image, options);
+  const original = await readCurrentPixels(source, image, plan.box);
+  const wanted = typeof sizes === 'function' ? sizes(plan) : sizes;
+  // libvips (its own threads) makes the padded square (once for every size: on a 24 MP crop it is 108 MB)
+  // and resizes it to each size at once, while this thread works out the masks.
+  const resized = (async () => {
+    const square = wanted.length > 1 ? await squarePixels(original, plan) : undefined;
+    return Promise.all(wanted.map((size) => cropToModelImage(original, plan, size, square)));
+  })();
+  resized.catch(() => {}); // awaited below
   const mask = cropMask(fullMask, plan.box);
   const coverage = cropCoverage(fullMask, plan.box);
-  const original = await readCurrentPixels(source, image, plan.box);
-  const inputs: ModelInput[] = [];
-  const wanted = typeof sizes === 'function' ? sizes(plan) : sizes;
-  // The padded square once for every size (on a 24 MP crop it is 108 MB to build).
-  const square = wanted.length > 1 ? await squarePixels(original, plan) : undefined;
   const maskBox = { ...fullMask.bbox, x: fullMask.bbox.x - plan.box.x, y: fullMask.bbox.y - plan.box.y };
   const runs = maskRuns(mask, plan.box.width, plan.box.height, maskBox); // scanned once, over the mask's own box, for every size
-  for (const size of wanted) {
-    inputs.push({
-      size,
-      image: await cropToModelImage(original, plan, size, square),
-      keep: keepMaskForModel(runs, plan, size, options.keepMaskDilation ?? 1),
-    });
-  }
+  const keeps = wanted.map((size) => keepMaskForModel(runs, plan, size, options.keepMaskDilation ?? 1));
+  const images = await resized;
+  const inputs: ModelInput[] = wanted.map((size, i) => ({ size, image: images[i], keep: keeps[i] }));
   return { image, plan, original, mask, maskBox, coverage, inputs };
 }
 
@@ -104,13 +104,12 @@ export async function pasteBack(
   outputSize: number,
   outDir: string,
   options: PasteBackOptions = {},
-  /** What planBlend worked out ahead (while the model sampled) for this crop, options and output size. */
-  planned?: BlendPlan,
+  /** The blend plans of this crop (and options) by output size: used where present, added to where not (every candidate of a run shares them). */
+  plans?: BlendPlans,
 ): Promise<Patch> {
-  const blend = planned && planned.outputSize === outputSize ? planned : await planBlend(crop, outputSize, options);
-  const { region, rgb } = await blendRegion(crop, output, outputSize, options, blend);
+  const { region, rgb, plan } = await blendRegion(crop, output, outputSize, options, plans);
   const { box } = crop.plan;
-  const { part } = blend;
+  const { part } = plan;
   let pixels = rgb;
   if (part.width !== region.width || part.height !== region.height) {
     pixels = new Uint8Array(part.width * part.height * 3);

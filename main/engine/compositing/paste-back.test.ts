@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import type { Box } from './box.ts';
 import { readCurrentPixels } from './current-pixels.ts';
-import { planBlend } from './blend-region.ts';
+import { type BlendPlans, planBlend } from './blend-region.ts';
 import { blendThroughFeather } from './blend.ts';
 import { applySeamField, measureSeamTone } from './seam-correction.ts';
 import { blendModelOutput, pasteBack, prepareEditCrop, type EditCrop } from './edit-crop.ts';
@@ -252,22 +252,25 @@ test('a soft (feathered) mask is the blend itself: weight 0 keeps the photo exac
   assert.ok(outside > 0 && ramp > 0);
 });
 
-test('the blend planned while the model samples (planBlend) does not depend on the output: one plan, two outputs, the same patches as without it', async (t) => {
+test('the blend plan (feather, photo pixels, generated cells) does not depend on the output: kept for the next candidate, it gives the same patches', async (t) => {
   const dir = temporaryDirectory(t);
   const crop = await prepareEditCrop({ imagePath: CHELSEA, patches: [] }, await ellipseMask(451, 300, { x: 120, y: 80, width: 140, height: 90 }), [64, 128]);
-  const plan = await planBlend(crop, 128);
-  assert.equal(plan.outputSize, 128);
-  assert.ok(plan.modelGenerated, 'the 128 px input\'s generated cells, for the seam');
+  const plans: BlendPlans = new Map();
   const bytes = async (p: { path: string }) => fs.readFileSync(p.path);
   for (const colour of [[255, 0, 0], [20, 200, 90]] as [number, number, number][]) {
-    const planned = await pasteBack(crop, solidOutput(128, colour), 128, dir, {}, plan);
+    const shared = await pasteBack(crop, solidOutput(128, colour), 128, dir, {}, plans);
     const alone = await pasteBack(crop, solidOutput(128, colour), 128, dir);
-    assert.deepEqual([planned.x, planned.y, planned.width, planned.height], [alone.x, alone.y, alone.width, alone.height]);
-    assert.deepEqual(await bytes(planned), await bytes(alone), `the same patch for ${colour}`);
+    assert.deepEqual([shared.x, shared.y, shared.width, shared.height], [alone.x, alone.y, alone.width, alone.height]);
+    assert.deepEqual(await bytes(shared), await bytes(alone), `the same patch for ${colour}`);
   }
-  // A plan made for another output size is not used.
-  const other = await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir, {}, plan);
+  assert.deepEqual([...plans.keys()], [128], 'one plan, made by the first candidate');
+  const plan = plans.get(128)!;
+  assert.deepEqual(plan, await planBlend(crop, 128), 'the plan a fresh crop would make');
+  assert.ok(plan.modelGenerated, "the 128 px input's generated cells, for the seam");
+  // Another output size gets its own plan.
+  const other = await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir, {}, plans);
   assert.deepEqual(await bytes(other), await bytes(await pasteBack(crop, solidOutput(64, [255, 0, 0]), 64, dir)));
+  assert.deepEqual([...plans.keys()], [128, 64]);
 });
 
 test('the blend applies the seam shift as it goes: the same bytes as shifting the generated pixels, then blending (RGB and RGBA)', () => {

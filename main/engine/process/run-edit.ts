@@ -6,7 +6,7 @@
  */
 import type { LoadedBundle } from '../bundle/load.ts';
 import type { Bundle } from '../bundle/schema.ts';
-import { planBlend } from '../compositing/blend-region.ts';
+import type { BlendPlans } from '../compositing/blend-region.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
@@ -81,11 +81,10 @@ export async function runEdit(
   const crop = await prepareEditCrop(req.source, req.mask, (plan) => sizesFor(plan.square.width), {}, { origin: req.maskOrigin, soft: req.softMask });
   const [baseInput, ...upInputs] = crop.inputs;
   const square = crop.plan.square;
-  // What the paste-back needs apart from the output (feather weights, the photo's pixels there) is worked
-  // out while the model samples: on a 24 MP stroke that is ~0.5 s taken off the wait after the last step.
-  const outputSize = crop.inputs[crop.inputs.length - 1].size;
-  const blendPlan = planBlend(crop, outputSize);
-  blendPlan.catch(() => {}); // awaited after sampling; a failure is reported there
+  // What the paste-back works out apart from the output (feather weights, the photo's pixels there) is
+  // kept for the next candidate. (Worked out during the last pass instead, it took the cores from the
+  // model: on 2 cores its time moved into the sampling, click to result unchanged.)
+  const blendPlans: BlendPlans = new Map();
 
   const candidates: Candidate[] = [];
   // The model's own time (sampling, both stages), apart from cutting the crop and pasting back.
@@ -123,7 +122,7 @@ export async function runEdit(
     inferenceMs += performance.now() - sampleStart;
     await previews;
     if (signal.aborted) throw new CancelledError();
-    const patch = await pasteBack(crop, result.image, result.size, req.outDir, {}, await blendPlan);
+    const patch = await pasteBack(crop, result.image, result.size, req.outDir, {}, blendPlans);
     candidates.push({ ...patch, seed });
   }
   return { candidates, settings: resolved, inferenceMs: Math.round(inferenceMs) };
