@@ -4,22 +4,7 @@
  * a quarter of the bytes of the canvas's RGBA PNG to filter and compress (6.2 MP mask box: Chromium's
  * convertToBlob encodes 25 MB of RGBA), and rows filtered "Up", so a mask's repeated rows are zeros.
  */
-
-let crcTable: Uint32Array | undefined;
-
-function crc32(parts: Uint8Array[]): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (const bytes of parts) for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from '../../wire/crc32.ts';
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
@@ -28,7 +13,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   const typeBytes = new TextEncoder().encode(type);
   out.set(typeBytes, 4);
   out.set(data, 8);
-  view.setUint32(8 + data.length, crc32([typeBytes, data]));
+  view.setUint32(8 + data.length, crc32(typeBytes, data));
   return out;
 }
 
