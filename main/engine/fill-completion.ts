@@ -191,23 +191,32 @@ function completeLevel(level: Level, rounds: number, rng: Xoshiro128): Int32Arra
   }
   if (!sources.length || !targets.length) return null;
 
-  const distance = (t: number, s: number, limit: number): number => {
+  /** Calls visit(target pixel, source pixel) over the patch pairs of centres t and s, row by row, while it returns true. */
+  const eachPair = (t: number, s: number, visit: (a: number, b: number) => void, rowDone: () => boolean = () => true) => {
     const tx = t % w, ty = (t / w) | 0, sx = s % w, sy = (s / w) | 0;
-    let d = 0;
     for (let dy = -R; dy <= R; dy++) {
       const yy = ty + dy;
       if (yy < 0 || yy >= h) continue;
       for (let dx = -R; dx <= R; dx++) {
         const xx = tx + dx;
-        if (xx < 0 || xx >= w) continue;
-        const a = yy * w + xx, b = (sy + dy) * w + sx + dx;
+        if (xx >= 0 && xx < w) visit(yy * w + xx, (sy + dy) * w + sx + dx);
+      }
+      if (!rowDone()) return;
+    }
+  };
+  const distance = (t: number, s: number, limit: number): number => {
+    let d = 0;
+    eachPair(
+      t,
+      s,
+      (a, b) => {
         for (let c = 0; c < 3; c++) {
           const e = image[c * plane + a] - image[c * plane + b];
           d += e * e;
         }
-      }
-      if (d >= limit) return d;
-    }
+      },
+      () => d < limit,
+    );
     return d;
   };
 
@@ -255,20 +264,11 @@ function completeLevel(level: Level, rounds: number, rng: Xoshiro128): Int32Arra
       const s = nnf[t];
       if (s < 0) continue;
       const wt = Math.exp(-cost[t] / scale);
-      const tx = t % w, ty = (t / w) | 0, sx = s % w, sy = (s / w) | 0;
-      for (let dy = -R; dy <= R; dy++) {
-        const yy = ty + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -R; dx <= R; dx++) {
-          const xx = tx + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (!hole[q]) continue;
-          const from = (sy + dy) * w + sx + dx;
-          for (let c = 0; c < 3; c++) votes[c * plane + q] += wt * image[c * plane + from];
-          weights[q] += wt;
-        }
-      }
+      eachPair(t, s, (q, from) => {
+        if (!hole[q]) return;
+        for (let c = 0; c < 3; c++) votes[c * plane + q] += wt * image[c * plane + from];
+        weights[q] += wt;
+      });
     }
     for (let q = 0; q < plane; q++) {
       if (!hole[q] || !weights[q]) continue;
