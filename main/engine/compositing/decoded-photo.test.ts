@@ -37,3 +37,22 @@ test('a photo rewritten in place is decoded again', async (t) => {
   const blue = await keptPhoto(await probeImage(file));
   assert.deepEqual([...blue!.data.subarray(0, 3)], [0, 0, 255]);
 });
+
+test('the whole photo without patches is read as the kept decode itself (no copy); with a patch over it, a copy, and the kept photo stays as decoded', async (t) => {
+  forgetKeptPhoto();
+  const info = await probeImage(CHELSEA);
+  const whole = { x: 0, y: 0, width: info.width, height: info.height };
+  const kept = (await keptPhoto(info))!;
+  const read = await readCurrentPixels({ imagePath: CHELSEA, patches: [] }, info, whole);
+  assert.equal(read.data.buffer, kept.data.buffer, 'the same memory');
+  assert.ok(Buffer.from(read.data).equals(await decodePipeline(info).raw().toBuffer()));
+  const dir = temporaryDirectory(t);
+  const patchPath = path.join(dir, 'patch.png');
+  await sharp({ create: { width: 10, height: 10, channels: 3, background: '#00ff00' } }).png().toFile(patchPath);
+  const before = Buffer.from(kept.data);
+  const patched = await readCurrentPixels({ imagePath: CHELSEA, patches: [{ path: patchPath, x: 5, y: 5, width: 10, height: 10 }] }, info, whole);
+  assert.notEqual(patched.data.buffer, kept.data.buffer);
+  const at = (5 * info.width + 5) * patched.channels;
+  assert.deepEqual([...patched.data.subarray(at, at + 3)], [0, 255, 0]);
+  assert.ok(Buffer.from(kept.data).equals(before), 'the kept photo is unchanged');
+});
