@@ -254,6 +254,22 @@ test('a schedule may start below pure noise: the respacing spreads over [0, belo
   const s = createSchedule('linear', 'ddim5', 1000, 500);
   assert.deepEqual(Array.from(s.timestepMap), [0, 100, 200, 300, 400]);
   for (let i = 0; i < 5; i++) assert.ok(Math.abs(s.alphasCumprod[i] - full.alphasCumprod[s.timestepMap[i]]) < 1e-12);
-  assert.throws(() => createSchedule('linear', 'logsnr5', 1000, 500), /whole schedule/);
+  assert.deepEqual(Array.from(createSchedule('linear', 'trailing4', 1000, 401).timestepMap), [99, 199, 300, 400]);
   assert.throws(() => createSchedule('linear', 'ddim5', 1000, 0), RangeError);
+});
+
+test('logsnrN below a start: uniform in the whole schedule\'s log-SNR from timestep below-1 down toward 0', () => {
+  const full = createSchedule('linear', '1000', 1000);
+  const lambda = (t: number) => 0.5 * Math.log(full.alphasCumprod[t] / (1 - full.alphasCumprod[t]));
+  const s = createSchedule('linear', 'logsnr3', 1000, 401);
+  assert.deepEqual(Array.from(s.timestepMap), [14, 101, 400]);
+  // Equal steps in log-SNR, to the timestep nearest each point (lambda(0) the end, left out).
+  const h = (lambda(0) - lambda(400)) / 3;
+  for (const [k, t] of [[1, 101], [2, 14]]) {
+    for (const u of [t - 1, t + 1]) assert.ok(Math.abs(lambda(t) - lambda(400) - k * h) <= Math.abs(lambda(u) - lambda(400) - k * h));
+  }
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(s.alphasCumprod[i] - full.alphasCumprod[s.timestepMap[i]]) < 1e-12);
+  // The whole schedule's spacing is unchanged.
+  assert.deepEqual(Array.from(createSchedule('linear', 'logsnr5', 1000, 1000).timestepMap), spaceTimesteps(1000, 'logsnr5', 'linear'));
+  assert.throws(() => createSchedule('linear', 'logsnr402', 1000, 401), /bad respacing/);
 });

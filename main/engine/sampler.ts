@@ -92,13 +92,14 @@ function roundHalfEven(v: number): number {
  * "logSNR" steps. For the linear schedule (the upsampler's) log-SNR falls fast near t = 0, where the fine
  * detail forms, so these steps gather there (6 steps: 999, 824, 603, 302, 73, 11) where trailing steps would
  * leave the last x0 prediction to t = 166. Not for the cosine schedule, whose capped
- * last beta puts its noisiest log-SNR far out and crowds the first steps at t > 990.
+ * last beta puts its noisiest log-SNR far out and crowds the first steps at t > 990. Below a start
+ * (createSchedule's `below`, an upsampler starting from its noised low-res input) the points run from
+ * timestep below-1 instead, in the whole schedule's log-SNR (3 steps below 401: 400, 101, 14).
  */
 export function spaceTimesteps(numTimesteps: number, sectionCounts: string | readonly number[], schedule?: NoiseScheduleName): number[] {
   let counts: number[];
   if (typeof sectionCounts === 'string' && sectionCounts.startsWith('logsnr')) {
-    const n = Number(sectionCounts.slice(6));
-    if (!Number.isInteger(n) || n < 1 || n > numTimesteps) throw new Error(`bad respacing: ${sectionCounts}`);
+    const n = logSnrCount(sectionCounts, numTimesteps);
     if (!schedule) throw new Error(`respacing ${sectionCounts} needs the noise schedule`);
     return logSnrTimesteps(betasForSchedule(schedule, numTimesteps), n);
   }
@@ -152,15 +153,24 @@ export function spaceTimesteps(numTimesteps: number, sectionCounts: string | rea
   return [...all].sort((a, b) => a - b);
 }
 
-/** N timesteps nearest to log-SNR points uniform from the noisiest timestep to timestep 0 (excluded). */
-function logSnrTimesteps(betas: Float64Array, n: number): number[] {
+/** N of "logsnrN", at most `numTimesteps`. */
+function logSnrCount(respacing: string, numTimesteps: number): number {
+  const n = Number(respacing.slice(6));
+  if (!Number.isInteger(n) || n < 1 || n > numTimesteps) throw new Error(`bad respacing: ${respacing}`);
+  return n;
+}
+
+/**
+ * N timesteps nearest to log-SNR points uniform from timestep `last` (default the noisiest) to timestep 0
+ * (excluded).
+ */
+function logSnrTimesteps(betas: Float64Array, n: number, last = betas.length - 1): number[] {
   const lambda = new Float64Array(betas.length);
   let ab = 1;
   for (let t = 0; t < betas.length; t++) {
     ab *= 1 - betas[t];
     lambda[t] = 0.5 * (Math.log(ab) - Math.log(1 - ab));
   }
-  const last = betas.length - 1;
   const steps = new Set<number>();
   let t = last;
   for (let k = 0; k < n; k++) {
@@ -252,8 +262,11 @@ export function createSchedule(name: NoiseScheduleName, respacing: string, numTi
   // `below` < numTimesteps: the respacing spreads over timesteps [0, below) only, for sampling that starts
   // from a partly noised image rather than from pure noise (the upsampler's start, upsample-plan.ts).
   if (!Number.isInteger(below) || below < 1 || below > numTimesteps) throw new RangeError(`a schedule cannot start below timestep ${below} of ${numTimesteps}`);
-  if (below < numTimesteps && respacing.startsWith('logsnr')) throw new RangeError('logsnr spacing needs the whole schedule');
-  const keep = new Set(spaceTimesteps(below, respacing, name));
+  // "logsnrN" below the start: uniform in the whole schedule's log-SNR from timestep below-1 to 0 (a schedule
+  // of `below` steps would be another one: the linear schedule's betas scale with the step count).
+  const keep = new Set(below < numTimesteps && respacing.startsWith('logsnr')
+    ? logSnrTimesteps(base, logSnrCount(respacing, below), below - 1)
+    : spaceTimesteps(below, respacing, name));
   // New betas reproduce the original alphas_cumprod at the kept timesteps.
   const betas: number[] = [];
   const map: number[] = [];

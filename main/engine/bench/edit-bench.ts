@@ -127,7 +127,7 @@ export const samplerBench: Bench = {
     const figures: Figure[] = [];
     try {
       await host.start();
-      await host.load(ctx.bundleDir, 'cpu');
+      const loadedStages = (await host.load(ctx.bundleDir, 'cpu')).bundle.stages;
       const { label, width, height, r } = SCALES[0];
       const { photo, mask } = await makeInputs(dir, width, height, r);
       type Run = { wallMs: number; inferenceMs: number; baseMs: number; cpuMs: number; steps: number };
@@ -155,7 +155,12 @@ export const samplerBench: Bench = {
       const mine = best(defaults.sampler);
       const how = (sampler: SamplerName, steps: number) => {
         const own = defaults.samplers?.[sampler];
-        return `${sampler} ${steps} base steps (${own?.baseRespacing ?? defaults.baseRespacing}, eta ${own?.eta ?? defaults.eta})`;
+        const up = own?.upsamplerSampler ?? defaults.upsamplerSampler;
+        const upStart = own?.upsamplerStart ?? defaults.upsamplerStart;
+        const upsampler = loadedStages.includes('upsampler')
+          ? ` + upsampler ${up?.sampler ?? sampler} ${own?.upsamplerRespacing ?? defaults.upsamplerRespacing}${upStart ? ` below t ${upStart}` : ''}, eta ${up?.eta ?? own?.eta ?? defaults.eta}`
+          : '';
+        return `${sampler} ${steps} base steps (${own?.baseRespacing ?? defaults.baseRespacing}, eta ${own?.eta ?? defaults.eta})${upsampler}`;
       };
       for (const sampler of others) {
         const other = best(sampler);

@@ -82,14 +82,16 @@ export const BundleSchema = z
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
-       * A sampler's own spacing and eta where they differ from the ones above (which are `sampler`'s): what
-       * a run with that sampler gets, e.g. an old recipe's DDIM after the default became DPM-Solver++,
-       * so it replays as it ran. Keys left out fall back to the ones above.
+       * A sampler's own spacing and eta (and its upsampler's spacing, start, sampler and eta) where they differ
+       * from the ones above (which are `sampler`'s): what a run with that sampler gets, e.g. an old recipe's
+       * DDIM after the default became DPM-Solver++, so it replays as it ran. Keys left out fall back to the ones above.
        */
       samplers: z.partialRecord(SamplerName, z.object({
         baseRespacing: respacing.optional(),
         eta: z.number().min(0).max(1).optional(),
         upsamplerRespacing: upsamplerRespacing.optional(),
+        upsamplerStart: z.number().int().positive().optional(),
+        upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
       }).strict()).optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),

@@ -1,7 +1,7 @@
 /**
  * Old projects replay as they ran after a bundle's default sampler changed: a recipe records guidance,
  * steps and sampler (ResolvedSettings), and a sampler other than the new default takes its own spacing,
- * eta and upsampler spacing from the bundle's `defaults.samplers` (run-edit.ts resolveSampling).
+ * eta and upsampler spacing, start and sampler from the bundle's `defaults.samplers` (run-edit.ts resolveSampling).
  * Checked on the shipped bundles' own defaults, and byte for byte through runEdit: the edit made under
  * the old defaults, then its recipe's settings under the new ones.
  */
@@ -43,7 +43,7 @@ test('the default model: a recipe recorded under its old defaults (DDIM 25) reso
   const { manifest } = await readManifest(DEFAULT_BUNDLE_DIR);
   assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
   const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
-  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerSampler: 'ddim', upsamplerEta: 0.5 });
+  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5 });
   // A new edit: the base on the new default sampler, the upsampler on the DDIM it was tuned with.
   const now = resolveSampling(manifest.defaults, {}, 1000);
   assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing], ['ddim', 0.5, 'ddim5']);
@@ -59,9 +59,9 @@ test("OpenAI's bundles (the app's converter and convert_official.py): a notebook
 
 test("a sampler's own settings fall back to the defaults' key by key; a step count keeps its spacing's family", () => {
   const d: Defaults = { guidanceScale: 3, sampler: 'dpmpp2m', eta: 0, baseRespacing: 'trailing10', upsamplerRespacing: 'logsnr6', samplers: { ddim: { baseRespacing: 'ddim25', eta: 0.5 } } };
-  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerSampler: 'dpmpp2m', upsamplerEta: 0 });
+  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'dpmpp2m', upsamplerEta: 0 });
   assert.deepEqual(resolveSampling(d, { steps: 8 }, 1000).respacing, 'trailing8');
-  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerSampler: 'ddim', upsamplerEta: 0.5 });
+  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'ddim', upsamplerEta: 0.5 });
   assert.equal(resolveSampling(d, { sampler: 'ddim', steps: 10 }, 1000).respacing, 'ddim10');
   assert.equal(resolveSampling(d, { sampler: 'ddpm' }, 1000).respacing, 'trailing10', 'a sampler without settings of its own takes the defaults');
   // An upsampler with a sampler of its own keeps it whatever the base runs.
@@ -70,6 +70,15 @@ test("a sampler's own settings fall back to the defaults' key by key; a step cou
     const r = resolveSampling(own, { sampler }, 1000);
     assert.deepEqual([r.resolved.sampler, r.upsamplerSampler, r.upsamplerEta], [sampler, 'ddim', 0.5]);
   }
+  // A sampler's own upsampler settings (an old recipe's, after the upsampler's defaults changed) win over them.
+  const upChanged: Defaults = {
+    ...d, upsamplerRespacing: 'logsnr3', upsamplerStart: 401, upsamplerSampler: { sampler: 'dpmpp2m', eta: 0 },
+    samplers: { ddim: { baseRespacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: { sampler: 'ddim', eta: 0.5 } } },
+  };
+  const pick = (r: ReturnType<typeof resolveSampling>) => [r.upsamplerRespacing, r.upsamplerStart, r.upsamplerSampler, r.upsamplerEta];
+  assert.deepEqual(pick(resolveSampling(upChanged, { sampler: 'ddim' }, 1000)), ['ddim5', 500, 'ddim', 0.5]);
+  assert.deepEqual(pick(resolveSampling(upChanged, {}, 1000)), ['logsnr3', 401, 'dpmpp2m', 0]);
+  assert.deepEqual(pick(resolveSampling(upChanged, { sampler: 'ddpm' }, 1000)), ['logsnr3', 401, 'dpmpp2m', 0]);
 });
 
 /** One edit through runEdit (the engine's own path) on CHELSEA; its recipe settings and patch bytes. */

@@ -24,15 +24,18 @@ export interface Sampling {
   eta: number;
   /** The upsampler's respacing (undefined: the bundle's, or the pipeline's default). */
   upsamplerRespacing?: string;
-  /** The upsampler's sampler and eta: the bundle's `upsamplerSampler`, else the base's. */
+  /** Below which timestep the upsampler starts (undefined: the bundle's, or from pure noise). */
+  upsamplerStart?: number;
+  /** The upsampler's sampler and eta: the sampler's own or the bundle's `upsamplerSampler`, else the base's. */
   upsamplerSampler: SamplerName;
   upsamplerEta: number;
 }
 
 /**
  * The bundle's defaults filled into what the request left out. A sampler takes its own spacing, eta and
- * upsampler spacing from `defaults.samplers` where the bundle gives them (else the defaults'), so a recipe
- * (guidance, steps, sampler) replays as it ran after the bundle's default sampler changed; a person's step
+ * upsampler spacing, start and sampler from `defaults.samplers` where the bundle gives them (else the
+ * defaults'), so a recipe (guidance, steps, sampler) replays as it ran after the bundle's default sampler or
+ * upsampler sampling changed; a person's step
  * count keeps that spacing's family (respacingWithSteps).
  */
 export function resolveSampling(
@@ -50,8 +53,9 @@ export function resolveSampling(
     respacing,
     eta,
     upsamplerRespacing: own.upsamplerRespacing ?? defaults.upsamplerRespacing,
-    upsamplerSampler: defaults.upsamplerSampler?.sampler ?? sampler,
-    upsamplerEta: defaults.upsamplerSampler?.eta ?? eta,
+    upsamplerStart: own.upsamplerStart ?? defaults.upsamplerStart,
+    upsamplerSampler: own.upsamplerSampler?.sampler ?? defaults.upsamplerSampler?.sampler ?? sampler,
+    upsamplerEta: own.upsamplerSampler?.eta ?? defaults.upsamplerSampler?.eta ?? eta,
   };
 }
 
@@ -70,7 +74,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing, upsamplerSampler, upsamplerEta } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -113,6 +117,7 @@ export async function runEdit(
         sampler: resolved.sampler,
         eta,
         upsamplerRespacing,
+        upsamplerStart,
         upsamplerSampler,
         upsamplerEta,
         seed,
