@@ -39,3 +39,20 @@ def test_the_network_runs_at_other_multiples_of_its_size_step():
             x = torch.randn(1, 3, size, size)
             out = model(x, torch.tensor([300]), tokens, mask, x, torch.ones(1, 1, size, size), torch.randn(1, 3, size // 4, size // 4))
             assert out.shape == (1, 6, size, size)
+
+
+def test_the_exporter_writes_the_shipped_defaults_and_keeps_ddim_recipes_sampling():
+    import json
+    from pathlib import Path
+
+    from models.train.export_upsampler import DDIM_UPSAMPLER, bundle_defaults
+
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "default" / "bundle.json").read_text())["defaults"]
+    # Exporting over a bundle made before the upsampler's sampling changed gives today's defaults.
+    before = {**shipped, "upsamplerRespacing": "ddim5", "upsamplerStart": 500,
+              "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
+              "samplers": {"ddim": {"baseRespacing": "ddim25", "eta": 0.5}}}
+    assert bundle_defaults(before, {}) == shipped
+    assert bundle_defaults(shipped, {}) == shipped
+    assert bundle_defaults(shipped, {"upsamplerRespacing": "logsnr4"})["samplers"]["ddim"]["upsamplerRespacing"] == "ddim5"
+    assert {k: shipped["samplers"]["ddim"][k] for k in DDIM_UPSAMPLER} == DDIM_UPSAMPLER

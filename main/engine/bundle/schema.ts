@@ -65,8 +65,8 @@ export const BundleSchema = z
       upsamplerStart: z.number().int().positive().optional(),
       /**
        * The upsampler's own sampler and eta, whatever sampler the base stage runs (the person's choice or
-       * `sampler`); absent: the base's. For an upsampler tuned with one (the default model's: DDIM, eta 0.5,
-       * 5 steps from t = 400), so the base's default can change without changing what it adds.
+       * `sampler`); absent: the base's. For an upsampler sampled its own way (the default model's: DDIM, eta 0.5,
+       * 3 steps from t = 400), so the base's default can change without changing what it adds.
        */
       upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
       /** Scale the hole's generated fine detail down to its surroundings' level after the last pass (detail-match.ts). */

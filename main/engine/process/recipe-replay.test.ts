@@ -44,9 +44,9 @@ test('the default model: a recipe recorded under its old defaults (DDIM 25) reso
   assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
   const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
   assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5 });
-  // A new edit: the base on the new default sampler, the upsampler on the DDIM it was tuned with.
+  // A new edit: the base on the new default sampler, the upsampler on its own (DDIM eta 0.5, 3 steps from t = 400).
   const now = resolveSampling(manifest.defaults, {}, 1000);
-  assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing], ['ddim', 0.5, 'ddim5']);
+  assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing, now.upsamplerStart], ['ddim', 0.5, 'trailing3', 401]);
 });
 
 test("OpenAI's bundles (the app's converter and convert_official.py): a notebook recipe (DDPM 100) resolves as it ran", async () => {
