@@ -74,6 +74,8 @@ export interface InpaintRequest {
   seed: number;
   /** Pull the hole toward its surroundings on the base stage (fill-guide.ts); default: when the prompt is empty. */
   fill?: boolean;
+  /** With fill: pull toward the hole completed from patches (fill-completion.ts); default: the bundle's fillPatches. */
+  fillPatches?: boolean;
 }
 
 export interface InpaintOptions {
@@ -147,7 +149,7 @@ export async function inpaint(
     mask: request.mask,
     seamTone: request.seamTone ?? defaults.seamTone ?? false,
     fill,
-    fillPatches: defaults.fillPatches ?? false,
+    fillPatches: request.fillPatches ?? defaults.fillPatches ?? false,
     startNoiseScale: 1,
   });
   const baseImage = image;

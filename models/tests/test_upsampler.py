@@ -51,7 +51,7 @@ def test_the_exporter_writes_the_shipped_defaults_and_keeps_ddim_recipes_samplin
     # Exporting over a bundle made before the upsampler's sampling changed gives today's defaults.
     before = {**shipped, "upsamplerRespacing": "ddim5", "upsamplerStart": 500,
               "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
-              "samplers": {"ddim": {"baseRespacing": "ddim25", "eta": 0.5}}}
+              "samplers": {"ddim": {"baseRespacing": "ddim25", "eta": 0.5, "fillPatches": False}}}
     assert bundle_defaults(before, {}) == shipped
     assert bundle_defaults(shipped, {}) == shipped
     assert bundle_defaults(shipped, {"upsamplerRespacing": "logsnr4"})["samplers"]["ddim"]["upsamplerRespacing"] == "ddim5"

@@ -33,13 +33,14 @@ REPO = Path(__file__).resolve().parents[2]
 # (same seeds), colour 231 against 230, shape 226 against 224 (neither sign test near significance; 480 scenes:
 # 95.4% / 93.75% at 8 and 10 steps), but the seam score 1.18 against 1.09 (worse in 188 of 240 scenes; 8 steps
 # 1.22, 15 steps 1.16): models/README.md, Samplers. The base stage samples in 0.4x DDIM 25's model calls.
-# "samplers": DDIM keeps its own settings, so recipes recorded with DDIM 25 replay as they ran.
+# "samplers": DDIM keeps its own settings, so recipes recorded with DDIM 25 replay as they ran (Fill with the
+# membrane too).
 # fillPatches (main/engine/fill-completion.ts): Fill pulls toward the hole completed from patches of its
 # surroundings, not only the smooth membrane of its border, so layers (sky, ridge, forest, grass) carry on
 # across the hole instead of averaging into a haze; real-photo Fill novelty, worst photo 0.086 -> 0.063.
 DEFAULTS = {"guidanceScale": 4.0, "sampler": "dpmpp2m", "eta": 0.0, "seamTone": True, "fillPatches": True,
             "baseRespacing": "trailing10",
-            "samplers": {"ddim": {"baseRespacing": "ddim25", "eta": 0.5}}}
+            "samplers": {"ddim": {"baseRespacing": "ddim25", "eta": 0.5, "fillPatches": False}}}
 
 LICENSE = {
     "name": "MIT",

@@ -92,6 +92,7 @@ export const BundleSchema = z
         upsamplerRespacing: upsamplerRespacing.optional(),
         upsamplerStart: z.number().int().positive().optional(),
         upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
+        fillPatches: z.boolean().optional(),
       }).strict()).optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),

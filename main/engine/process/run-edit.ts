@@ -29,6 +29,8 @@ export interface Sampling {
   /** The upsampler's sampler and eta: the sampler's own or the bundle's `upsamplerSampler`, else the base's. */
   upsamplerSampler: SamplerName;
   upsamplerEta: number;
+  /** Fill's target from patches of the surroundings (the sampler's own setting, else the bundle's). */
+  fillPatches: boolean;
 }
 
 /**
@@ -56,6 +58,7 @@ export function resolveSampling(
     upsamplerStart: own.upsamplerStart ?? defaults.upsamplerStart,
     upsamplerSampler: own.upsamplerSampler?.sampler ?? defaults.upsamplerSampler?.sampler ?? sampler,
     upsamplerEta: own.upsamplerSampler?.eta ?? defaults.upsamplerSampler?.eta ?? eta,
+    fillPatches: own.fillPatches ?? defaults.fillPatches ?? false,
   };
 }
 
@@ -74,7 +77,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -118,6 +121,7 @@ export async function runEdit(
         eta,
         upsamplerRespacing,
         upsamplerStart,
+        fillPatches,
         upsamplerSampler,
         upsamplerEta,
         seed,
