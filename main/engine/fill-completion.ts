@@ -1,6 +1,7 @@
 /**
  * Fill's layout: the hole completed from patches of its surroundings (Wexler, Shechtman & Irani 2007,
- * "Space-time completion of video", with PatchMatch's search, Barnes et al. 2009), coarse to fine.
+ * "Space-time completion of video", with PatchMatch's search, Barnes et al. 2009): peeled in at half size,
+ * then refined at the crop's own.
  *
  * Why: Fill pulls the base stage's first x0 toward a target in the hole (fill-guide.ts). The smooth
  * membrane of the border's colours was that target; across a hole that spans sky, a ridge, a forest and
@@ -29,7 +30,7 @@ interface Level {
   hole: Uint8Array;
 }
 
-/** Half the size: colours averaged over the known pixels of each 2×2 block; a block with any hole pixel is hole. */
+/** Half the size: each 2×2 block's colours averaged (the hole's first guess among them); a block with any hole pixel is hole. */
 function reduce(level: Level): Level {
   const w = Math.ceil(level.w / 2), h = Math.ceil(level.h / 2);
   const plane = w * h, finePlane = level.w * level.h;
@@ -58,18 +59,16 @@ function reduce(level: Level): Level {
 
 /**
  * The hole of `image` ([3, h, w], the hole holding a first guess such as the membrane) filled with
- * patches of the known pixels, in place. Returns false (nothing changed) where no 5×5 patch of the
- * crop is wholly known.
+ * patches of the known pixels, in place. Returns false where the crop holds no wholly known patch to
+ * copy (nothing changed when not even the coarse level has one).
  */
 export function completeFromSurroundings(image: Float64Array, hole: Uint8Array, w: number, h: number): boolean {
   // One level below the crop's own: its hole is small enough to peel, its margins still hold patches.
-  const levels: Level[] = [{ w, h, image, hole }];
-  if (Math.max(w, h) >= 2 * COARSEST) levels.push(reduce(levels[0]));
-  const coarsest = levels[levels.length - 1];
-  if (!peelCoarsest(coarsest)) return false;
-  const rng = new Xoshiro128(SEED);
-  if (levels.length > 1) upsampleHole(coarsest, levels[0]);
-  return completeLevel(levels[0], ROUNDS, rng) !== null;
+  const crop: Level = { w, h, image, hole };
+  const coarse = Math.max(w, h) >= 2 * COARSEST ? reduce(crop) : crop;
+  if (!peelCoarsest(coarse)) return false;
+  if (coarse !== crop) upsampleHole(coarse, crop);
+  return completeLevel(crop, ROUNDS, new Xoshiro128(SEED));
 }
 
 /**
@@ -154,7 +153,7 @@ function upsampleHole(coarse: Level, fine: Level): void {
   }
 }
 
-function completeLevel(level: Level, rounds: number, rng: Xoshiro128): Int32Array | null {
+function completeLevel(level: Level, rounds: number, rng: Xoshiro128): boolean {
   const { w, h, image, hole } = level;
   const plane = w * h;
   // Sources: centres whose whole patch is inside the crop and known.
@@ -189,7 +188,7 @@ function completeLevel(level: Level, rounds: number, rng: Xoshiro128): Int32Arra
       if (touches) targets.push(y * w + x);
     }
   }
-  if (!sources.length || !targets.length) return null;
+  if (!sources.length || !targets.length) return false;
 
   /** Calls visit(target pixel, source pixel) over the patch pairs of centres t and s, row by row, while it returns true. */
   const eachPair = (t: number, s: number, visit: (a: number, b: number) => void, rowDone: () => boolean = () => true) => {
@@ -275,5 +274,5 @@ function completeLevel(level: Level, rounds: number, rng: Xoshiro128): Int32Arra
       for (let c = 0; c < 3; c++) image[c * plane + q] = votes[c * plane + q] / weights[q];
     }
   }
-  return nnf;
+  return true;
 }
