@@ -34,3 +34,14 @@ def test_uniform_kind_stays_uniform_and_history_survives_a_checkpoint():
     other = TimestepSampler("gradient-norm", steps=100, bins=10, history=1)
     other.load_state_dict(s.state_dict())
     assert other.probabilities()[0] < other.probabilities()[99]  # values 0 vs 9 (plus the uniform share)
+
+
+def test_below_draws_only_lower_steps_and_keeps_their_mean():
+    torch.manual_seed(0)
+    for kind in ("uniform", "gradient-norm"):
+        s = TimestepSampler(kind, steps=100, bins=10, history=1, below=40)
+        s.record(torch.arange(0, 40, 10), torch.tensor([1.0, 2.0, 4.0, 8.0]))  # the bins below 40 suffice
+        t, w = s.sample(100_000)
+        assert int(t.max()) < 40 and int(t.min()) == 0
+        f = lambda x: (x.double() + 1) ** 2  # noqa: E731
+        assert abs((w.double() * f(t)).mean() / f(torch.arange(40)).mean() - 1) < 0.02

@@ -22,30 +22,37 @@ class TimestepSampler:
     """Uniform until every bin has `history` values recorded, then by gradient size when so chosen."""
 
     def __init__(self, kind: str, steps: int = 1000, bins: int = 100, history: int = 10,
-                 uniform_share: float = 0.001):
+                 uniform_share: float = 0.001, below: int | None = None):
         if kind not in SAMPLERS:
             raise ValueError(f"unknown timestep sampler {kind!r}; one of {SAMPLERS}")
         if steps % bins:
             raise ValueError(f"{steps} steps do not split into {bins} bins")
         self.kind, self.steps, self.bins, self.uniform_share = kind, steps, bins, uniform_share
+        # Only t < below is drawn (a stage that is never sampled from higher noise need not learn it).
+        self.below = steps if below is None else below
+        if not 0 < self.below <= steps:
+            raise ValueError(f"t below {below} is outside 1..{steps}")
         self.sizes = torch.zeros(bins, history, dtype=torch.float64)
         self.counts = torch.zeros(bins, dtype=torch.long)
 
     def probabilities(self) -> torch.Tensor:
-        """p(t) for every t, [steps]."""
-        uniform = torch.full((self.steps,), 1.0 / self.steps, dtype=torch.float64)
-        if self.kind == "uniform" or bool((self.counts < self.sizes.shape[1]).any()):
+        """p(t) for every t, [steps] (0 from `below` on)."""
+        uniform = torch.zeros(self.steps, dtype=torch.float64)
+        uniform[: self.below] = 1.0 / self.below
+        used_bins = -(-self.below * self.bins // self.steps)
+        if self.kind == "uniform" or bool((self.counts[:used_bins] < self.sizes.shape[1]).any()):
             return uniform
         per_bin = self.sizes.mean(dim=1)
         p = per_bin.repeat_interleave(self.steps // self.bins)
+        p[self.below:] = 0
         p = p / p.sum()
         return p * (1 - self.uniform_share) + uniform * self.uniform_share
 
     def sample(self, n: int) -> tuple:
-        """(t int64 [n], weights float32 [n]) with E[weight x f(t)] the mean of any f over uniform t."""
+        """(t int64 [n], weights float32 [n]) with E[weight x f(t)] the mean of any f over uniform t < below."""
         p = self.probabilities()
         t = torch.multinomial(p, n, replacement=True)
-        return t, (1.0 / (self.steps * p[t])).float()
+        return t, (1.0 / (self.below * p[t])).float()
 
     def record(self, t: torch.Tensor, sizes: torch.Tensor) -> None:
         """Per-sample gradient sizes (w(t) x sqrt(noise MSE)) of the batch just trained, a ring buffer per bin."""

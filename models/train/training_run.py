@@ -52,6 +52,7 @@ def add_run_arguments(p: argparse.ArgumentParser, *, minutes: float, batch: int,
     p.add_argument("--eps-weight-cap", type=float, default=300.0, help=eps_weight_cap_help)
     p.add_argument("--text-lr-mult", type=float, default=5.0, help="learning-rate multiple of the text path")
     p.add_argument("--t-sampler", choices=SAMPLERS, default="gradient-norm", help=t_sampler_help)
+    p.add_argument("--t-below", type=int, help="draw only t below this (a stage sampled from lower noise only)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 2)
 
 
@@ -100,7 +101,7 @@ class TrainingRun:
         self.ema = copy.deepcopy(self.model).eval()
         self.opt = make_optimizer(self.model, args.lr, args.text_lr_mult)
         self.rng = np.random.default_rng(args.seed)
-        self.t_sampler = TimestepSampler(args.t_sampler, options.diffusion_steps)
+        self.t_sampler = TimestepSampler(args.t_sampler, options.diffusion_steps, below=args.t_below)
         self.step, self.elapsed_before, self.warmup_from = 0, 0.0, 0
         self.start = time.time()
         self._recent: list[tuple[float, float]] = []
@@ -157,6 +158,7 @@ class TrainingRun:
             self._recent.clear()
             entry = {"step": self.step, "mse": round(float(m), 5), "vb": round(float(v), 5), **extra,
                      "lr": self.args.lr, **({"cooldown": self.args.cooldown} if self.args.cooldown else {}),
+                     **({"t_below": self.args.t_below} if getattr(self.args, "t_below", None) else {}),
                      "minutes": round(self.minutes_trained(), 2)}
             if self._log is None:
                 self._log = open(self.args.run / "log.jsonl", "a")

@@ -10,6 +10,7 @@ patches at factors 2-8 it applies to a 256, 512 or 1024-px crop and to any facto
   random scale, so a patch is anything from a whole landscape to a leaf's veins.
 * Procedural scenes (P_SCENE): dataset.make_sample rendered at PATCH px, with its object and caption
   (dropped to "" as often as for the base), so shapes keep crisp edges and the caption stays useful.
+* Photo patches are turned by a random multiple of 90 degrees and mirrored half the time.
 * Holes: masks.make_mask around a random box (a scene's object box), and for P_ALL_HOLE of samples the
   whole patch: the upsampler then has nothing but the low-res image, as deep inside a big hole.
 """
@@ -68,7 +69,9 @@ def _photo_patch(rng: np.random.Generator, bank: Tuple[np.ndarray, ...]) -> np.n
     crop = Image.fromarray(photo[y : y + side, x : x + side])
     if side != PATCH:
         crop = crop.resize((PATCH, PATCH), Image.LANCZOS)
-    out = np.asarray(crop, np.uint8)
+    # One of the square's 8 symmetries: a photo's texture has no preferred direction at every scale, and
+    # with horizontal flips alone the upsampler drew its grain as horizontal streaks in any hole.
+    out = np.rot90(np.asarray(crop, np.uint8), int(rng.integers(4)))
     if rng.random() < 0.5:
         out = out[:, ::-1]
     return np.ascontiguousarray(out)
