@@ -16,7 +16,8 @@ import { growShrink } from '../mask/grow-shrink.ts';
 import { decodeRuns } from '../mask/mask-runs.ts';
 import { fillStrips, type PlacedOp } from '../mask/placed-ops.ts';
 import { rasterisePolygon, rectanglePolygon } from '../mask/polygon-raster.ts';
-import { combineInto, coveredBox, type MaskBox, type MaskPixels } from '../mask/raster.ts';
+import { coveredBox } from '../../wire/covered-box.ts';
+import { combineInto, type MaskBox, type MaskPixels } from '../mask/raster.ts';
 
 export type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 

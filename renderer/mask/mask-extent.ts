@@ -5,7 +5,8 @@
  */
 import { decodeRuns } from './mask-runs.ts';
 import { fillStrips, type PlacedOp } from './placed-ops.ts';
-import { coveredBox, type MaskBox } from './raster.ts';
+import { coveredBox } from '../../wire/covered-box.ts';
+import type { MaskBox } from './raster.ts';
 
 type Edges = { x0: number; y0: number; x1: number; y1: number } | null;
 

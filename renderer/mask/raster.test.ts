@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { featherMask } from './feather.ts';
 import { decodeRuns, encodeRuns } from './mask-runs.ts';
 import { rasterisePolygon, rectanglePolygon } from './polygon-raster.ts';
-import { combineInto, countCovered, coveredBox } from './raster.ts';
+import { coveredBox } from '../../wire/covered-box.ts';
+import { combineInto, countCovered } from './raster.ts';
 
 test('add and subtract combine like union and difference; runs and boxes round-trip', () => {
   const w = 50, h = 50;

@@ -3,12 +3,10 @@
  * The geometry modules here (polygon fill, wand, grow/shrink, feather) read and write these; they
  * are pure (no DOM), so the display and the full-resolution mask run the same code.
  */
-export interface MaskBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { PixelBox } from '../../wire/covered-box.ts';
+
+/** A box of the target raster, in its pixels. */
+export type MaskBox = PixelBox;
 
 export interface MaskPixels extends MaskBox {
   /** Row-major, width × height bytes. */
@@ -42,20 +40,3 @@ export function countCovered(data: Uint8Array): number {
   return n;
 }
 
-/** The smallest box holding every pixel with coverage > 0, or null when there is none. */
-export function coveredBox(data: Uint8Array, width: number, height: number): MaskBox | null {
-  let x0 = width, y0 = -1, x1 = -1, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = data.subarray(y * width, (y + 1) * width);
-    let first = -1;
-    for (let x = 0; x < width; x++) if (row[x]) { first = x; break; }
-    if (first < 0) continue;
-    let last = first;
-    for (let x = width - 1; x > first; x--) if (row[x]) { last = x; break; }
-    if (y0 < 0) y0 = y;
-    y1 = y;
-    if (first < x0) x0 = first;
-    if (last > x1) x1 = last;
-  }
-  return y0 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}

@@ -7,6 +7,7 @@
  * photo has a crop of the whole photo but a blend of about 40% of it, so resizing the output, the
  * feather, the seam correction and the blend all cost the edit's size.
  */
+import { coveredBox } from '../../../wire/covered-box.ts';
 import { blendThroughFeather } from './blend.ts';
 import type { Box } from './box.ts';
 import type { CropPlan } from './crop-plan.ts';
@@ -104,20 +105,7 @@ function reachesCut(alpha: Uint8Array, region: Box, box: { width: number; height
 
 /** The part of the box (box coordinates) where the blend weight is above 0: every pixel outside it is the photo's. */
 export function changedBox(alpha: Uint8Array, width: number, height: number): Box {
-  let x0 = width, y0 = -1, x1 = -1, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = alpha.subarray(y * width, (y + 1) * width);
-    let first = -1;
-    for (let x = 0; x < width; x++) if (row[x]) { first = x; break; }
-    if (first < 0) continue;
-    let last = first;
-    for (let x = width - 1; x > first; x--) if (row[x]) { last = x; break; }
-    if (y0 < 0) y0 = y;
-    y1 = y;
-    x0 = Math.min(x0, first);
-    x1 = Math.max(x1, last);
-  }
-  return y0 < 0 ? { x: 0, y: 0, width, height } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  return coveredBox(alpha, width, height) ?? { x: 0, y: 0, width, height };
 }
 
 /** The hard mask's feather weights over the smallest region that holds all of them. */
