@@ -106,3 +106,36 @@ test('chroma smoothing: colour speckles go, brightness stays; known pixels untou
   assert.ok(lumDiff < 1e-3, `brightness kept, but where a channel is clamped to [-1, 1] (max change ${lumDiff})`);
   for (let p = 0; p < 3 * P; p++) if (keep[p % P]) assert.equal(x[p], before[p]);
 });
+
+test('matched locally, a hole across a flat sky (top) and a grainy meadow (bottom) loses the grain only under the sky', () => {
+  // 256 px: the top half is flat, the bottom half has checkerboard grain 0.2; the hole (radius 90) is
+  // filled with grain 0.2 everywhere, as the model's texture of the same strength wherever it works.
+  const N = 256, P = N * N;
+  const make = () => {
+    const x = new Float32Array(3 * P);
+    const keep = new Float32Array(P).fill(1);
+    for (let y = 0; y < N; y++) for (let xx = 0; xx < N; xx++) {
+      const p = y * N + xx;
+      const hole = (xx - 128) ** 2 + (y - 128) ** 2 < 90 ** 2;
+      if (hole) keep[p] = 0;
+      const grain = ((xx + y) % 2 ? 1 : -1) * (hole || y >= 128 ? 0.2 : 0);
+      for (let c = 0; c < 3; c++) x[c * P + p] = grain;
+    }
+    return { x, keep };
+  };
+  const amplitude = (x: Float32Array, y0: number, y1: number) => {
+    let s = 0, n = 0;
+    for (let y = y0; y < y1; y++) for (let xx = 108; xx < 148; xx++) { s += Math.abs(x[y * N + xx]); n++; }
+    return s / n;
+  };
+  const local = make();
+  const before = local.x.slice();
+  matchDetail(local.x, local.keep, N, 1, 48);
+  assert.ok(amplitude(local.x, 50, 80) < 0.05, `grain left under the sky: ${amplitude(local.x, 50, 80)}`);
+  assert.ok(amplitude(local.x, 176, 206) > 0.15, `grain kept in the meadow: ${amplitude(local.x, 176, 206)}`);
+  for (let p = 0; p < 3 * P; p++) if (local.keep[p % P]) assert.equal(local.x[p], before[p]);
+  // One gain for the whole hole (no window) treats both alike: the meadow's grain is lowered with the sky's.
+  const whole = make();
+  matchDetail(whole.x, whole.keep, N, 1);
+  assert.ok(Math.abs(amplitude(whole.x, 176, 206) / amplitude(whole.x, 50, 80) - 1) < 0.05, 'one gain everywhere');
+});

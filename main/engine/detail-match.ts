@@ -23,34 +23,72 @@ function luminance(x: Float32Array, plane: number): Float32Array {
   return out;
 }
 
+/** Tiles of this many px (at the output's resolution) each get their own gain when matching locally. */
+const TILE = 32;
+/** Fewest band pixels a tile's reference may hold: its window grows until it has them. */
+const MIN_REFERENCE = 256;
+/** The lowest tile gain (the blend between tiles is in log). */
+const MIN_GAIN = 0.01;
+
+/** The k-th smallest of v (reorders v): Hoare's selection, average linear time. */
+function select(v: Float32Array, k: number): number {
+  let lo = 0, hi = v.length - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) { const t = v[i]; v[i] = v[j]; v[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j; else if (k >= i) lo = i; else return v[k];
+  }
+  return v[k];
+}
+
+const medianOf = (v: Float32Array) => select(v, v.length >> 1);
+const meanOf = (v: Float32Array) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i]; return s / v.length; };
+
+/**
+ * The gain that brings the hole's fine detail to the reference band's: down always (medians: a texture's
+ * grain is everywhere, an edge such as a cable across a sky is a few pixels that a mean would count), up
+ * by at most maxGain (means: a busy photo's detail is its edges too, rock against water, which the
+ * model's grain lacks). NaN when either sample is empty or the hole has no detail.
+ */
+function gainFor(hole: Float32Array, band: Float32Array, maxGain: number): number {
+  if (!hole.length || !band.length) return Number.NaN;
+  const inHole = medianOf(hole);
+  if (inHole === 0) return Number.NaN;
+  const down = medianOf(band) / inHole;
+  return down < 1 ? down : Math.min(maxGain, Math.max(1, meanOf(band) / meanOf(hole)));
+}
+
 /**
  * Scales the hole's high frequencies in x ([1, 3, S, S], in place) to its surroundings' level: down always,
- * up by at most `maxGain` (1: never up). Returns the gain used.
+ * up by at most `maxGain` (1: never up). With `window` (px), each TILE-px tile of the hole is matched to the
+ * band nearest it (within `window` px, widened until it holds MIN_REFERENCE pixels), the gains blended
+ * between tiles: a hole across a clear sky and a meadow keeps the meadow's grain and loses the sky's.
+ * Without, one gain for the whole hole. Returns the mean gain over the hole.
  */
-export function matchDetail(x: Float32Array, keep: Float32Array, size: number, maxGain = 1): number {
+export function matchDetail(x: Float32Array, keep: Float32Array, size: number, maxGain = 1, window?: number): number {
   const plane = size * size;
   const dist = holeDistance(keep, size, BAND);
   if (!dist) return 1;
   const lum = luminance(x, plane);
-  const hole: number[] = [], band: number[] = [];
+  const lap = new Float32Array(plane);
+  const holeAt: number[] = [], bandAt: number[] = [];
   for (let y = 1; y < size - 1; y++) {
     for (let xx = 1; xx < size - 1; xx++) {
       const p = y * size + xx;
-      const lap = Math.abs(4 * lum[p] - lum[p - 1] - lum[p + 1] - lum[p - size] - lum[p + size]);
-      if (dist[p] === 0) hole.push(lap); else if (dist[p] >= 2 && dist[p] <= BAND) band.push(lap);
+      lap[p] = Math.abs(4 * lum[p] - lum[p - 1] - lum[p + 1] - lum[p - size] - lum[p + size]);
+      if (dist[p] === 0) holeAt.push(p); else if (dist[p] >= 2 && dist[p] <= BAND) bandAt.push(p);
     }
   }
-  if (!hole.length || !band.length) return 1;
-  // Lowering compares medians: a texture's grain is everywhere, an edge (a cable across a sky) is a few
-  // pixels that a mean would count as detail. Raising compares means: a busy photo's detail is its edges
-  // too (rock against water), which the model's grain lacks.
-  const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1];
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const inHole = median(hole);
-  if (inHole === 0) return 1;
-  const down = median(band) / inHole;
-  const gain = down < 1 ? down : Math.min(maxGain, Math.max(1, mean(band) / mean(hole)));
-  if (gain === 1) return 1;
+  const pick = (at: number[]) => Float32Array.from(at, (p) => lap[p]);
+  const whole = gainFor(pick(holeAt), pick(bandAt), maxGain);
+  if (Number.isNaN(whole)) return 1;
+  const gainAt = window === undefined ? () => whole : tileGains(lap, dist, size, bandAt, maxGain, window, whole);
+
   const boxBlur = (src: Float32Array, p: number) => {
     const y = Math.floor(p / size), xx = p % size;
     let sum = 0, n = 0;
@@ -60,25 +98,71 @@ export function matchDetail(x: Float32Array, keep: Float32Array, size: number, m
     }
     return sum / n;
   };
-  if (gain > 1) {
-    // Raised in luminance only, the same in the three channels: stronger grain, no new hues.
-    for (let p = 0; p < plane; p++) {
-      if (dist[p] !== 0) continue;
+  const src = x.slice();
+  const channels = [0, 1, 2].map((c) => src.subarray(c * plane, (c + 1) * plane));
+  let total = 0, count = 0;
+  for (let p = 0; p < plane; p++) {
+    if (dist[p] !== 0) continue;
+    const gain = gainAt(p);
+    total += gain;
+    count++;
+    if (gain === 1) continue;
+    if (gain > 1) {
+      // Raised in luminance only, the same in the three channels: stronger grain, no new hues.
       const add = (gain - 1) * (lum[p] - boxBlur(lum, p));
-      for (let c = 0; c < 3; c++) x[c * plane + p] = Math.min(1, Math.max(-1, x[c * plane + p] + add));
-    }
-    return gain;
-  }
-  for (let c = 0; c < 3; c++) {
-    const off = c * plane;
-    const src = x.slice(off, off + plane);
-    for (let p = 0; p < plane; p++) {
-      if (dist[p] !== 0) continue;
-      const blur = boxBlur(src, p);
-      x[off + p] = blur + gain * (src[p] - blur);
+      for (let c = 0; c < 3; c++) x[c * plane + p] = Math.min(1, Math.max(-1, src[c * plane + p] + add));
+    } else {
+      for (let c = 0; c < 3; c++) {
+        const blur = boxBlur(channels[c], p);
+        x[c * plane + p] = blur + gain * (channels[c][p] - blur);
+      }
     }
   }
-  return gain;
+  return count ? total / count : 1;
+}
+
+/** Per-tile gains (matchDetail's local matching), blended bilinearly in log between tile centres. */
+function tileGains(lap: Float32Array, dist: Int32Array, size: number, bandAt: number[], maxGain: number, window: number,
+  fallback: number): (p: number) => number {
+  const tiles = Math.ceil(size / TILE);
+  const logGain = new Float64Array(tiles * tiles).fill(Math.log(fallback));
+  // The band's values bucketed by tile, so a window gathers whole tiles (its edge rounded out to them).
+  const buckets: number[][] = Array.from({ length: tiles * tiles }, () => []);
+  for (const p of bandAt) buckets[Math.floor(Math.floor(p / size) / TILE) * tiles + Math.floor((p % size) / TILE)].push(lap[p]);
+  const band = new Float32Array(bandAt.length);
+  const hole = new Float32Array(4 * TILE * TILE);
+  for (let ty = 0; ty < tiles; ty++) {
+    for (let tx = 0; tx < tiles; tx++) {
+      // The hole's sample: its pixels within half a tile of this tile (so neighbouring tiles overlap).
+      const x0 = Math.max(0, tx * TILE - TILE / 2), x1 = Math.min(size, (tx + 1) * TILE + TILE / 2);
+      const y0 = Math.max(0, ty * TILE - TILE / 2), y1 = Math.min(size, (ty + 1) * TILE + TILE / 2);
+      let nh = 0;
+      for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) if (dist[y * size + xx] === 0) hole[nh++] = lap[y * size + xx];
+      if (nh < TILE) continue;
+      let nb = 0;
+      for (let reach = Math.ceil(window / TILE); ; reach *= 2) {
+        nb = 0;
+        for (let by = Math.max(0, ty - reach); by <= Math.min(tiles - 1, ty + reach); by++) {
+          for (let bx = Math.max(0, tx - reach); bx <= Math.min(tiles - 1, tx + reach); bx++) {
+            for (const v of buckets[by * tiles + bx]) band[nb++] = v;
+          }
+        }
+        if (nb >= Math.min(MIN_REFERENCE, bandAt.length) || reach >= tiles) break;
+      }
+      const gain = gainFor(hole.subarray(0, nh), band.subarray(0, nb), maxGain);
+      // A saturated band (a sun's white) has no detail at all: gain 0 there, kept finite for the blend.
+      if (!Number.isNaN(gain)) logGain[ty * tiles + tx] = Math.log(Math.max(gain, MIN_GAIN));
+    }
+  }
+  return (p: number) => {
+    const fy = Math.min(tiles - 1, Math.max(0, Math.floor(p / size) / TILE - 0.5));
+    const fx = Math.min(tiles - 1, Math.max(0, (p % size) / TILE - 0.5));
+    const ty = Math.min(tiles - 2, Math.floor(fy)), tx = Math.min(tiles - 2, Math.floor(fx));
+    if (tiles < 2) return Math.exp(logGain[0]);
+    const wy = fy - ty, wx = fx - tx;
+    const at = (y: number, xx: number) => logGain[y * tiles + xx];
+    return Math.exp((1 - wy) * ((1 - wx) * at(ty, tx) + wx * at(ty, tx + 1)) + wy * ((1 - wx) * at(ty + 1, tx) + wx * at(ty + 1, tx + 1)));
+  };
 }
 
 /** Box blur of radius r over a plane (S x S), in place, with running sums: rows, then columns. */

@@ -178,7 +178,7 @@ export async function inpaint(
   }
   if (passes.length && defaults.matchDetail) {
     if (defaults.matchCoarseDetail) matchCoarseDetail(image, passes[passes.length - 1].mask, size);
-    matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax);
+    matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax, defaults.detailWindow);
   }
   if (passes.length && defaults.chromaRadius) smoothChroma(image, passes[passes.length - 1].mask, size, defaults.chromaRadius);
   return { image, size, baseImage };

@@ -73,6 +73,11 @@ export const BundleSchema = z
       matchDetail: z.boolean().optional(),
       /** With matchDetail: how far the hole's fine detail may be raised toward its surroundings' (1, the default: only lowered). */
       detailGainMax: z.number().min(1).max(4).optional(),
+      /**
+       * With matchDetail: each part of the hole is matched to the band within this many px of it (at the last
+       * pass's size) instead of the whole band, so a hole across a sky and a meadow keeps the meadow's grain.
+       */
+      detailWindow: z.number().int().min(8).max(1024).optional(),
       /** With matchDetail: the hole's coarser detail (8-32 px blotches) also scaled down to its surroundings' level (matchCoarseDetail). */
       matchCoarseDetail: z.boolean().optional(),
       /** The hole's colour (not brightness) smoothed after the last pass, with boxes of this radius in px (detail-match.ts smoothChroma); absent: not. */
