@@ -1,15 +1,16 @@
 /**
  * Matches the fine detail the upsampler generated in the hole to the detail of the photo around it.
  *
- * Why: the default upsampler (6M parameters, 3,300 steps on one CPU core) adds a texture of about the same
- * strength wherever it works: right on foliage and rock, a visible grain on a clear sky or a blurred
- * background (2-6x the surroundings' fine detail there). The texture's strength is measured as the median
+ * Why: the default upsampler (6M parameters, trained on CPU) adds a texture of about the same strength
+ * wherever it works: right on foliage and rock, a visible grain on a clear sky or a blurred background
+ * (2-6x the surroundings' fine detail there with its first 3,300 training steps, 1.5-5x with 5,900). The texture's strength is measured as the median
  * |Laplacian| of luminance, in the hole and in the known band around it; where the hole has more, its
  * high frequencies (the image less a 3x3 box blur of it) are scaled down to the band's level. On busy
  * surroundings (rock and water, foliage) the grain it draws is weaker than the photo's (a third of it on a
  * stream over rocks): there it is raised, by at most the bundle's detailGainMax, so the hole does not read
- * as a soft disc; only the model's own grain is scaled, nothing is drawn. Runs on the last upsampler
- * pass's output, at its resolution.
+ * as a soft disc; only the model's own grain is scaled, nothing is drawn. A hole often spans both (sky
+ * above, grass below): with the bundle's detailWindow each part is matched to the band nearest it. Runs on
+ * the last upsampler pass's output, at its resolution.
  */
 
 import { holeDistance } from './hole-distance.ts';
@@ -50,17 +51,21 @@ const medianOf = (v: Float32Array) => select(v, v.length >> 1);
 const meanOf = (v: Float32Array) => { let s = 0; for (let i = 0; i < v.length; i++) s += v[i]; return s / v.length; };
 
 /**
- * The gain that brings the hole's fine detail to the reference band's: down always (medians: a texture's
- * grain is everywhere, an edge such as a cable across a sky is a few pixels that a mean would count), up
- * by at most maxGain (means: a busy photo's detail is its edges too, rock against water, which the
- * model's grain lacks). NaN when either sample is empty or the hole has no detail.
+ * The gain that brings the hole's fine detail to the reference band's, judged by medians (a texture's grain
+ * is everywhere; an edge such as a cable across a sky is a few pixels that a mean would count) and by means
+ * (a busy photo's detail is its edges too, rock against water, which the model's grain lacks). Down where
+ * both say the hole has more, by the smaller step of the two; up by the means, at most maxGain, where
+ * neither says down; where they disagree (the hole's grain even, the band's detail a few strong edges)
+ * left as it is. NaN when either sample is empty or the hole has no detail.
  */
 function gainFor(hole: Float32Array, band: Float32Array, maxGain: number): number {
   if (!hole.length || !band.length) return Number.NaN;
   const inHole = medianOf(hole);
   if (inHole === 0) return Number.NaN;
-  const down = medianOf(band) / inHole;
-  return down < 1 ? down : Math.min(maxGain, Math.max(1, meanOf(band) / meanOf(hole)));
+  const byMedians = medianOf(band) / inHole;
+  const byMeans = meanOf(band) / meanOf(hole);
+  if (byMedians < 1) return byMeans < 1 ? Math.max(byMedians, byMeans) : 1;
+  return Math.min(maxGain, Math.max(1, byMeans));
 }
 
 /**
