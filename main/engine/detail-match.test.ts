@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
+import { lockLowFrequencies, matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
 
 const S = 64;
 const PX = S * S;
@@ -138,4 +138,32 @@ test('matched locally, a hole across a flat sky (top) and a grainy meadow (botto
   const whole = make();
   matchDetail(whole.x, whole.keep, N, 1);
   assert.ok(Math.abs(amplitude(whole.x, 176, 206) / amplitude(whole.x, 50, 80) - 1) < 0.05, 'one gain everywhere');
+});
+
+test('locking to the base: the hole\'s local colour is the reference\'s, its fine detail kept; known pixels untouched', () => {
+  // The hole drifted pale (+0.3 in every channel) and carries a fine checkerboard; the reference is the true colour.
+  const N = 128, P = N * N;
+  const x = new Float32Array(3 * P), reference = new Float32Array(3 * P), keep = new Float32Array(P).fill(1);
+  for (let y = 0; y < N; y++) for (let xx = 0; xx < N; xx++) {
+    const p = y * N + xx;
+    const hole = (xx - 64) ** 2 + (y - 64) ** 2 < 40 ** 2;
+    if (hole) keep[p] = 0;
+    const fine = ((xx + y) % 2 ? 1 : -1) * 0.1;
+    for (let c = 0; c < 3; c++) {
+      reference[c * P + p] = -0.2 + 0.2 * c;
+      x[c * P + p] = reference[c * P + p] + (hole ? 0.3 + fine : 0);
+    }
+  }
+  const before = x.slice();
+  lockLowFrequencies(x, reference, keep, N, 4);
+  let drift = 0, detail = 0, n = 0;
+  for (let y = 50; y < 78; y++) for (let xx = 50; xx < 78; xx++) {
+    const p = y * N + xx;
+    drift += Math.abs((x[p] + x[p + 1]) / 2 - reference[p]);
+    detail += Math.abs(x[p] - x[p + 1]);
+    n++;
+  }
+  assert.ok(drift / n < 0.01, `local mean back to the reference: ${drift / n}`);
+  assert.ok(Math.abs(detail / n - 0.2) < 0.01, `the checkerboard kept: ${detail / n}`);
+  for (let p = 0; p < 3 * P; p++) if (keep[p % P]) assert.equal(x[p], before[p]);
 });

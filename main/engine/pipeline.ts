@@ -11,7 +11,7 @@
  */
 import type { LoadedBundle } from './bundle/load.ts';
 import { enlargeBilinear } from './bilinear.ts';
-import { matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
+import { lockLowFrequencies, matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
 import { CancelledError } from './errors.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
 import type { SeamToneOptions } from './seam-tone.ts';
@@ -175,6 +175,11 @@ export async function inpaint(
       startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
     });
     size = pass.size;
+  }
+  if (passes.length && defaults.lockBaseColours) {
+    // Radius: half the base's pixel at the last pass's size (4 px for 64 -> 512).
+    const radius = Math.max(1, Math.round(size / base.stage.imageSize / 2));
+    lockLowFrequencies(image, enlargeBilinear(quantize8Bit(baseImage), base.stage.imageSize, size), passes[passes.length - 1].mask, size, radius);
   }
   if (passes.length && defaults.matchDetail) {
     if (defaults.matchCoarseDetail) matchCoarseDetail(image, passes[passes.length - 1].mask, size);

@@ -69,6 +69,8 @@ export const BundleSchema = z
        * 3 steps from t = 400), so the base's default can change without changing what it adds.
        */
       upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
+      /** After the last upsampler pass, the hole's local colour means are the base stage's (detail-match.ts lockLowFrequencies). */
+      lockBaseColours: z.boolean().optional(),
       /** Scale the hole's generated fine detail down to its surroundings' level after the last pass (detail-match.ts). */
       matchDetail: z.boolean().optional(),
       /** With matchDetail: how far the hole's fine detail may be raised toward its surroundings' (1, the default: only lowered). */
