@@ -3,14 +3,14 @@
  *
  * Why: the default upsampler (6M parameters, trained on CPU) adds a texture of about the same strength
  * wherever it works: right on foliage and rock, a visible grain on a clear sky or a blurred background
- * (2-6x the surroundings' fine detail there with its first 3,300 training steps, 1.5-5x with 5,900). The texture's strength is measured as the median
- * |Laplacian| of luminance, in the hole and in the known band around it; where the hole has more, its
- * high frequencies (the image less a 3x3 box blur of it) are scaled down to the band's level. On busy
- * surroundings (rock and water, foliage) the grain it draws is weaker than the photo's (a third of it on a
- * stream over rocks): there it is raised, by at most the bundle's detailGainMax, so the hole does not read
- * as a soft disc; only the model's own grain is scaled, nothing is drawn. A hole often spans both (sky
- * above, grass below): with the bundle's detailWindow each part is matched to the band nearest it. Runs on
- * the last upsampler pass's output, at its resolution.
+ * (2-6x the surroundings' fine detail there with its first 3,300 training steps, 1.5-5x with 5,900). The
+ * texture's strength is measured as the median |Laplacian| of luminance, in the hole and in the known
+ * band around it; where the hole has more, its high frequencies (the image less a 3x3 box blur of it) are
+ * scaled down to the band's level. On busy surroundings (rock and water, foliage) the grain it draws is
+ * weaker than the photo's (a third of it on a stream over rocks): there it is raised, by at most the
+ * bundle's detailGainMax, so the hole does not read as a soft disc; only the model's own grain is scaled,
+ * nothing is drawn. A hole often spans both (sky above, grass below): with the bundle's detailWindow each
+ * part is matched to the band nearest it. Runs on the last upsampler pass's output, at its resolution.
  */
 
 import { holeDistance } from './hole-distance.ts';

@@ -158,7 +158,7 @@ class TrainingRun:
             self._recent.clear()
             entry = {"step": self.step, "mse": round(float(m), 5), "vb": round(float(v), 5), **extra,
                      "lr": self.args.lr, **({"cooldown": self.args.cooldown} if self.args.cooldown else {}),
-                     **({"t_below": self.args.t_below} if getattr(self.args, "t_below", None) else {}),
+                     **({"t_below": self.args.t_below} if self.args.t_below else {}),
                      "minutes": round(self.minutes_trained(), 2)}
             if self._log is None:
                 self._log = open(self.args.run / "log.jsonl", "a")
