@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { DEFAULT_BUNDLE_DIR } from '../../test-support/paths.ts';
 import { type LoadedBundle, loadBundle } from './bundle/load.ts';
@@ -17,6 +18,8 @@ import { CHELSEA, ellipseMask, temporaryDirectory } from './compositing/test-ima
 import { CancelledError } from './errors.ts';
 import type { EditProgress } from './process/engine-work.ts';
 import { runEdit } from './process/run-edit.ts';
+import { passWindow, WINDOW_MARGIN } from './pass-window.ts';
+import { inpaint } from './pipeline.ts';
 import { EditRequest } from './protocol.ts';
 import { createSchedule } from './sampler.ts';
 import { upsamplerSizes } from './upsample-plan.ts';
@@ -83,9 +86,9 @@ test('output size follows the crop; progress counts both stages and every pass; 
   }
 });
 
-test('Detail high lets a large crop generate at up to 1024 px; standard stops at 512', async () => {
+test('Detail high lets a large crop generate at up to 1024 px; standard stops at 768', async () => {
   const up = bundle.manifest.stages.upsampler!;
-  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'standard').at(-1), 512);
+  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'standard').at(-1), 768);
   assert.deepEqual(upsamplerSizes(up, 64, 1500, 'high').at(-1), 1024);
 });
 
@@ -125,4 +128,39 @@ test('the upsampled hole has detail: its high frequencies are not those of the 6
   }
   // A 64-px base bilinearly scaled ~3.7x has mean |Laplacian| well under 1 level; the photo's fur ~6.
   assert.ok(sum / n > 1.5, `mean |Laplacian| in the hole ${(sum / n).toFixed(2)}`);
+});
+
+test('an upsampler pass runs on the hole\'s square, not the whole crop; outside it the crop is kept exactly', async () => {
+  // A 512-px pass (from 128: 4x) over a hole of 160 px: the graph sees the hole's box plus the margin.
+  const crop = (n: number) => {
+    const image = Float32Array.from({ length: 3 * n * n }, (_, i) => 0.4 * Math.sin(i / 97));
+    const mask = new Float32Array(n * n).fill(1);
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) if ((x - 0.5 * n) ** 2 + (y - 0.45 * n) ** 2 < (0.156 * n) ** 2) mask[y * n + x] = 0;
+    return { image, mask };
+  };
+  const sides: number[] = [];
+  const real = bundle.stages.upsampler!;
+  const denoiser = new Proxy(real.denoiser, {
+    get(target, prop) {
+      if (prop === 'run') return (feeds: Record<string, ort.Tensor>) => { sides.push(feeds.x_t.dims[3]); return target.run(feeds); };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const passes = [128, 512].map((size) => ({ size, ...crop(size) }));
+  const result = await inpaint({ manifest: bundle.manifest, stages: { base: bundle.stages.base, upsampler: { ...real, denoiser } } }, {
+    ...crop(64), upsampler: passes, prompt: 'a large red circle', guidanceScale: 4, steps: 2, respacing: 'trailing2', sampler: 'dpmpp2m', seed: 1,
+  });
+  const window = passWindow(passes[1].mask, 512, 128, 32)!;
+  assert.ok(window.side < 512 && window.side >= 160 + 2 * WINDOW_MARGIN, `window ${window.side} px`);
+  assert.ok(sides.slice(-3).every((s) => s === window.side), `the 512-px pass ran at ${sides.slice(-3)} px`);
+  let outside = 0, changed = 0;
+  for (let c = 0; c < 3; c++) for (let y = 0; y < 512; y++) for (let x = 0; x < 512; x++) {
+    const p = c * 512 * 512 + y * 512 + x;
+    if (x >= window.x && x < window.x + window.side && y >= window.y && y < window.y + window.side) continue;
+    outside++;
+    if (result.image[p] !== passes[1].image[p]) changed++;
+  }
+  assert.ok(outside > 0);
+  assert.equal(changed, 0, 'pixels outside the square are the crop\'s');
 });

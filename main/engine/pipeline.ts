@@ -11,8 +11,9 @@
  */
 import type { LoadedBundle } from './bundle/load.ts';
 import { enlargeBilinear } from './bilinear.ts';
-import { lockLowFrequencies, matchCoarseDetail, matchDetail, smoothChroma } from './detail-match.ts';
+import { finishHole } from './hole-finish.ts';
 import { CancelledError } from './errors.ts';
+import { cutWindow, lowResWindow, passWindow, pasteWindow } from './pass-window.ts';
 import { type NoiseSource, SeededNoise } from './rng.ts';
 import type { SeamToneOptions } from './seam-tone.ts';
 import { createSchedule } from './sampler.ts';
@@ -157,34 +158,33 @@ export async function inpaint(
   for (const [i, pass] of passes.entries()) {
     if (options.signal?.aborted) throw new CancelledError();
     const lowRes = quantize8Bit(image);
-    image = await runStage({
+    const startImage = upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size) : undefined;
+    // The model runs on the hole's square only where the graph can (pass-window.ts); the rest is the photo's.
+    const multiple = upsampler!.stage.resizable?.multiple;
+    const window = multiple ? passWindow(pass.mask, pass.size, size, multiple) : null;
+    const cut = (x: Float32Array, channels: number) => (window ? cutWindow(x, channels, pass.size, window) : x);
+    const runSize = window?.side ?? pass.size;
+    const onProgress = progressFor(i + 1);
+    const generated = await runStage({
       ...common,
-      onProgress: progressFor(i + 1),
+      onProgress: window ? (p) => onProgress({ ...p, size: pass.size, predXstart: p.predXstart && pasteWindow(pass.image, p.predXstart, 3, pass.size, window) }) : onProgress,
       graphs: upsampler!,
       sampler: request.upsamplerSampler ?? defaults.upsamplerSampler?.sampler ?? common.sampler,
       eta: request.upsamplerEta ?? defaults.upsamplerSampler?.eta ?? common.eta,
       prompt: request.prompt,
       guidanceScale: 1, // the upsampler runs on the prompt alone
       schedule: upSchedule!,
-      image: pass.image,
-      mask: pass.mask,
-      size: pass.size,
-      lowRes,
-      lowResSize: size,
-      startImage: upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size) : undefined,
+      image: cut(pass.image, 3),
+      mask: cut(pass.mask, 1),
+      size: runSize,
+      lowRes: window ? cutWindow(lowRes, 3, size, lowResWindow(window, pass.size / size)) : lowRes,
+      lowResSize: window ? window.side / (pass.size / size) : size,
+      startImage: startImage && cut(startImage, 3),
       startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
     });
+    image = window ? pasteWindow(pass.image, generated, 3, pass.size, window) : generated;
     size = pass.size;
   }
-  if (passes.length && defaults.lockBaseColours) {
-    // Radius: half the base's pixel at the last pass's size (4 px for 64 -> 512).
-    const radius = Math.max(1, Math.round(size / base.stage.imageSize / 2));
-    lockLowFrequencies(image, enlargeBilinear(quantize8Bit(baseImage), base.stage.imageSize, size), passes[passes.length - 1].mask, size, radius);
-  }
-  if (passes.length && defaults.matchDetail) {
-    if (defaults.matchCoarseDetail) matchCoarseDetail(image, passes[passes.length - 1].mask, size);
-    matchDetail(image, passes[passes.length - 1].mask, size, defaults.detailGainMax, defaults.detailWindow);
-  }
-  if (passes.length && defaults.chromaRadius) smoothChroma(image, passes[passes.length - 1].mask, size, defaults.chromaRadius);
+  if (passes.length) finishHole(image, passes[passes.length - 1].mask, size, quantize8Bit(baseImage), base.stage.imageSize, defaults);
   return { image, size, baseImage };
 }

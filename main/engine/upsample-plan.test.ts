@@ -12,16 +12,26 @@ test('a fixed-size upsampler runs once at its own size, whatever the crop', () =
 test('a resizable upsampler generates at the crop\'s own resolution, rounded up to the graph\'s multiple', () => {
   assert.deepEqual(upsamplerSizes(resizable, 64, 200, 'standard'), [224]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 256, 'standard'), [256]);
-  assert.deepEqual(upsamplerSizes(resizable, 64, 450, 'standard'), [128, 480]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 450, 'standard'), [160, 480]);
 });
 
 test('Detail caps the output side; larger outputs run in passes of at most 4x', () => {
-  assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'standard'), [128, DETAIL_MAX_SIZE.standard]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'standard'), [DETAIL_MAX_SIZE.standard / 4, DETAIL_MAX_SIZE.standard]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'high'), [256, DETAIL_MAX_SIZE.high]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
-  assert.deepEqual(upsamplerSizes({ ...resizable, resizable: { ...resizable.resizable, maxSize: 600 } }, 64, 1600, 'high'), [160, 576]);
+  assert.deepEqual(upsamplerSizes({ ...resizable, resizable: { ...resizable.resizable, maxSize: 600 } }, 64, 1600, 'high'), [192, 576]);
 });
 
 test('tiny crops still get one pass at twice the base size', () => {
   assert.deepEqual(upsamplerSizes(resizable, 64, 40, 'standard'), [128]);
+});
+
+test('a pass below enlarges by a whole factor where one is near, so the pass can run on the hole alone', () => {
+  // 480 from 160 (3x), not from 128 (3.75x); 576 from 192 (3x), not 160 (3.6x)
+  assert.deepEqual(upsamplerSizes(resizable, 64, 470, 'standard'), [160, 480]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 570, 'high'), [192, 576]);
+  // 704 = 22 x 32: its nearest divisor (352) would need a pass more, so 192 (3.67x) stays
+  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
+  // 544 = 17 x 32 has none
+  assert.deepEqual(upsamplerSizes(resizable, 64, 540, 'high'), [160, 544]);
 });

@@ -9,12 +9,24 @@ import type { Stage } from './bundle/schema.ts';
 import type { Detail } from './protocol.ts';
 
 /** The largest output side per Detail setting (the default chosen by time: bench:engine). */
-export const DETAIL_MAX_SIZE: Record<Detail, number> = { standard: 512, high: 1024 };
+export const DETAIL_MAX_SIZE: Record<Detail, number> = { standard: 768, high: 1024 };
 
 /** The most one pass enlarges: the factors the default upsampler trained on go to 8, its best detail is at 2-4. */
 export const PASS_FACTOR = 4;
 
 const roundUp = (v: number, multiple: number) => Math.ceil(v / multiple) * multiple;
+
+/**
+ * The input side of a pass that outputs `size`: the smallest multiple of the graph's that enlarges by at
+ * most `factor`, or, up to half as large again, one that divides `size`, so the pass may run on the hole's
+ * square alone (pass-window.ts: whole low-res pixels); never one that would need a pass more below it.
+ */
+function passBelow(size: number, factor: number, multiple: number, reach: number): number {
+  const least = roundUp(Math.ceil(size / factor), multiple);
+  const most = Math.min(1.5 * least, size / 2, least <= reach ? reach : Infinity);
+  for (let below = least; below <= most; below += multiple) if (size % below === 0) return below;
+  return least;
+}
 
 /**
  * The output side of each upsampler pass, in order, for a crop whose square is `cropSide` photo pixels.
@@ -28,7 +40,7 @@ export function upsamplerSizes(stage: Pick<Stage, 'imageSize' | 'resizable'>, ba
   const smallest = roundUp(Math.min(2 * baseSize, cap), r.multiple);
   const sizes = [Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap))];
   while (sizes[0] > baseSize * factor) {
-    const below = roundUp(Math.ceil(sizes[0] / factor), r.multiple);
+    const below = passBelow(sizes[0], factor, r.multiple, baseSize * factor);
     if (below >= sizes[0]) break;
     sizes.unshift(below);
   }
