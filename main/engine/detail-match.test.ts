@@ -56,8 +56,11 @@ test('with a gain cap above 1, weaker grain is raised toward the surroundings\' 
   assert.ok(g2 > 1.2 && g2 < 1.8, `below the cap the gain is the ratio of the medians: ${g2}`);
 });
 
-/** A 192-px image: flat sky-blue around a centred hole of radius 70 that holds 15-px blotches (and, optionally, colour speckles). */
-function blotchy(speckles: boolean) {
+/**
+ * A 192-px image: flat sky-blue around a centred hole of radius 70 that holds blotches (15 px across with
+ * `scale` 5, about 6 px with 2) and, optionally, colour speckles.
+ */
+function blotchy(speckles: boolean, scale = 5) {
   const N = 192, P = N * N;
   const x = new Float32Array(3 * P);
   const keep = new Float32Array(P).fill(1);
@@ -66,7 +69,7 @@ function blotchy(speckles: boolean) {
     const p = y * N + xx;
     const hole = (xx - 96) ** 2 + (y - 96) ** 2 < 70 ** 2;
     if (hole) keep[p] = 0;
-    const blotch = hole ? 0.25 * Math.sin(xx / 5) * Math.sin(y / 5) : 0;
+    const blotch = hole ? 0.25 * Math.sin(xx / scale) * Math.sin(y / scale) : 0;
     const speck = hole && speckles ? (((xx * 7 + y * 3) % 3) - 1) * 0.2 : 0;
     x[p] = sky[0] + blotch + speck;
     x[P + p] = sky[1] + blotch - speck;
@@ -75,8 +78,8 @@ function blotchy(speckles: boolean) {
   return { x, keep, N, P };
 }
 
-test('coarse detail: blotches in a hole on a flat sky are lowered (never raised); known pixels untouched', () => {
-  const { x, keep, N, P } = blotchy(false);
+for (const [what, scale] of [['blotches', 5], ['a 6-px speckle', 2]] as const) test(`coarse detail in a hole on a flat sky (${what}) is lowered, never raised; known pixels untouched`, () => {
+  const { x, keep, N, P } = blotchy(false, scale);
   const before = x.slice();
   const spread = (v: Float32Array) => {
     let lo = Infinity, hi = -Infinity;

@@ -211,11 +211,15 @@ export function smoothChroma(x: Float32Array, keep: Float32Array, size: number, 
   }
 }
 
-/** Box radii (each applied twice): the bands between them (blotches of about 8-16 and 16-32 px at the output's size) are matchCoarseDetail's; finer is matchDetail's. */
-const COARSE_RADII = [4, 8, 16];
+/**
+ * Box radii (each applied twice): the bands between them (speckle and blotches of about 2-32 px at the output's
+ * size) are matchCoarseDetail's; finer (below radius 1) is matchDetail's. With 4, 8, 16 only, a 4-8 px speckle
+ * on a refilled sky was nobody's (Bridge's Fill at 1 MP: band gains 0.32 and 0.25 for radii 1-2 and 2-4).
+ */
+const COARSE_RADII = [1, 2, 4, 8, 16];
 
 /**
- * Scales down the hole's coarser detail (blotches of 8-32 px) band by band to its surroundings' level:
+ * Scales down the hole's coarser detail (speckle and blotches of 2-32 px) band by band to its surroundings' level:
  * each band is the difference of two blurs, its strength the median |band| of luminance, in the hole and
  * in the known pixels around it, both far enough from the hole's edge that the blur does not straddle it.
  * Never up. The upsampler's texture is as strong on a clear sky as on a meadow; on the sky the
@@ -233,7 +237,7 @@ export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: num
   const blurred = (v: Float32Array, r: number) => { const out = v.slice(); boxBlurPlane(out, size, r); boxBlurPlane(out, size, r); return out; };
   const lum = luminance(x, plane);
   const levels = [lum, ...COARSE_RADII.map((r) => blurred(lum, r))];
-  const gains: number[] = [1]; // the finest band (below radius 2) is matchDetail's
+  const gains: number[] = [1]; // the finest band (below radius 1) is matchDetail's
   for (let k = 1; k < COARSE_RADII.length; k++) {
     const r = 2 * COARSE_RADII[k] + 2;
     const hole: number[] = [], band: number[] = [];
@@ -251,7 +255,7 @@ export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: num
     const cl = [ch, ...COARSE_RADII.map((r) => blurred(ch, r))];
     for (let p = 0; p < plane; p++) {
       if (keep[p] >= 0.5) continue;
-      // The finest level (below radius 2) is matchDetail's; here: the bands between, then the coarsest blur.
+      // The finest level (below radius 1) is matchDetail's; here: the bands between, then the coarsest blur.
       let v = cl[cl.length - 1][p] + (cl[0][p] - cl[1][p]);
       for (let k = 0; k < COARSE_RADII.length - 1; k++) v += gains[k + 1] * (cl[k + 1][p] - cl[k + 2][p]);
       x[c * plane + p] = v;
