@@ -3,8 +3,10 @@
  * F.interpolate(mode="bilinear", align_corners=False) does: the upsampler graph enlarges its low-res
  * input this way, and an upsampler that starts from that image (upsamplerStart) starts from the same one.
  */
-export function enlargeBilinear(x: Float32Array, from: number, to: number): Float32Array {
-  const out = new Float32Array(3 * to * to);
+export function enlargeBilinear(x: Float32Array, from: number, to: number, square?: { x: number; y: number; side: number }): Float32Array {
+  // Only `square` of the enlargement, where given ([1, 3, side, side]): the same values, cut.
+  const side = square?.side ?? to, left = square?.x ?? 0, top = square?.y ?? 0;
+  const out = new Float32Array(3 * side * side);
   const scale = from / to;
   const axis = new Int32Array(2 * to);
   const weight = new Float32Array(to);
@@ -16,14 +18,16 @@ export function enlargeBilinear(x: Float32Array, from: number, to: number): Floa
     weight[i] = src - i0;
   }
   for (let c = 0; c < 3; c++) {
-    const plane = c * from * from, outPlane = c * to * to;
-    for (let y = 0; y < to; y++) {
-      const r0 = plane + axis[2 * y] * from, r1 = plane + axis[2 * y + 1] * from, wy = weight[y];
-      for (let xx = 0; xx < to; xx++) {
-        const c0 = axis[2 * xx], c1 = axis[2 * xx + 1], wx = weight[xx];
-        const top = x[r0 + c0] + (x[r0 + c1] - x[r0 + c0]) * wx;
-        const bottom = x[r1 + c0] + (x[r1 + c1] - x[r1 + c0]) * wx;
-        out[outPlane + y * to + xx] = top + (bottom - top) * wy;
+    const plane = c * from * from, outPlane = c * side * side;
+    for (let y = 0; y < side; y++) {
+      const sy = top + y;
+      const r0 = plane + axis[2 * sy] * from, r1 = plane + axis[2 * sy + 1] * from, wy = weight[sy];
+      for (let xx = 0; xx < side; xx++) {
+        const sx = left + xx;
+        const c0 = axis[2 * sx], c1 = axis[2 * sx + 1], wx = weight[sx];
+        const upper = x[r0 + c0] + (x[r0 + c1] - x[r0 + c0]) * wx;
+        const lower = x[r1 + c0] + (x[r1 + c1] - x[r1 + c0]) * wx;
+        out[outPlane + y * side + xx] = upper + (lower - upper) * wy;
       }
     }
   }

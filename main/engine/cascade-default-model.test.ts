@@ -86,10 +86,11 @@ test('output size follows the crop; progress counts both stages and every pass; 
   }
 });
 
-test('Detail high lets a large crop generate at up to 1024 px; standard stops at 768', async () => {
+test('Detail high lets a large crop generate at its own resolution up to 1536 px; standard stops at 1024', async () => {
   const up = bundle.manifest.stages.upsampler!;
-  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'standard').at(-1), 768);
-  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'high').at(-1), 1024);
+  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'standard').at(-1), 1024);
+  assert.deepEqual(upsamplerSizes(up, 64, 1500, 'high').at(-1), 1504);
+  assert.deepEqual(upsamplerSizes(up, 64, 2000, 'high').at(-1), 1536);
 });
 
 test('cancel stops within one step of either stage', async (t) => {
@@ -163,4 +164,21 @@ test('an upsampler pass runs on the hole\'s square, not the whole crop; outside 
   }
   assert.ok(outside > 0);
   assert.equal(changed, 0, 'pixels outside the square are the crop\'s');
+});
+
+test('a pass over at least largePass.pixels takes its respacing; progress counts its steps', async () => {
+  const crop = (n: number) => ({ image: new Float32Array(3 * n * n).fill(0.2), mask: new Float32Array(n * n).fill(1).fill(0, n * n / 4, n * n / 2) });
+  const d = bundle.manifest.defaults;
+  assert.ok(d.largePass, 'models/default gives large passes fewer steps');
+  const upSteps = (respacing: string) => createSchedule('linear', respacing, 1000, d.upsamplerStart).numSteps;
+  for (const largePass of [{ pixels: 128 * 128, respacing: 'trailing2' }, { pixels: 128 * 128 + 1, respacing: 'trailing2' }, null]) {
+    const events: { stage: string; overallTotal: number }[] = [];
+    await inpaint(bundle, {
+      ...crop(64), upsampler: [{ size: 128, ...crop(128) }], largePass, prompt: '', guidanceScale: 4, steps: 2, respacing: 'trailing2', sampler: 'dpmpp2m', seed: 1,
+    }, { onProgress: (p) => events.push(p) });
+    const expected = largePass && largePass.pixels <= 128 * 128 ? upSteps('trailing2') : upSteps(d.upsamplerRespacing!);
+    assert.equal(events.filter((e) => e.stage === 'upsampler').length, expected, JSON.stringify(largePass));
+    assert.ok(events.every((e) => e.overallTotal === 2 + expected));
+  }
+  assert.notEqual(upSteps('trailing2'), upSteps(d.upsamplerRespacing!));
 });

@@ -29,7 +29,7 @@ export function finishHole(image: Float32Array, keep: Float32Array, size: number
   if (defaults.lockBaseColours) {
     // Radius: half the base's pixel at this size (4 px for 64 -> 512).
     const radius = Math.max(1, Math.round(size / baseSize / 2));
-    lockLowFrequencies(x, cut(enlargeBilinear(baseImage, baseSize, size), 3), mask, side, radius);
+    lockLowFrequencies(x, enlargeBilinear(baseImage, baseSize, size, square), mask, side, radius);
   }
   if (defaults.matchDetail) {
     if (defaults.matchCoarseDetail) matchCoarseDetail(x, mask, side);

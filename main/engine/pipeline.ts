@@ -51,6 +51,8 @@ export interface InpaintRequest {
   upsampler?: UpsamplerPass[];
   /** The upsampler's respacing (every pass); the bundle's default when absent. */
   upsamplerRespacing?: string;
+  /** Fewer steps for a pass over many pixels (schema.ts largePass); the bundle's when absent, none when null. */
+  largePass?: { pixels: number; respacing: string } | null;
   /** Start the upsampler below this timestep, from its low-res input (schema.ts); the bundle's default when absent. */
   upsamplerStart?: number;
   prompt: string;
@@ -126,13 +128,21 @@ export async function inpaint(
   if (baseSchedule.numSteps !== steps) throw new RangeError(`respacing ${request.respacing} does not give ${steps} steps`);
   // Below the schedule's end, the upsampler starts from its low-res input enlarged and noised (not from noise).
   const upStart = request.upsamplerStart ?? defaults.upsamplerStart ?? upsampler?.stage.diffusionSteps;
-  const upSchedule = upsampler
-    ? createSchedule(upsampler.stage.noiseSchedule, request.upsamplerRespacing ?? defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING, upsampler.stage.diffusionSteps, upStart)
-    : null;
+  const upRespacing = request.upsamplerRespacing ?? defaults.upsamplerRespacing ?? UPSAMPLER_RESPACING;
+  const large = request.largePass === undefined ? defaults.largePass : request.largePass;
+  // Each pass: the square the model runs on (pass-window.ts: where the graph can, the hole's), and its schedule.
+  const plans = passes.map((pass, i) => {
+    const low = i === 0 ? base.stage.imageSize : passes[i - 1].size;
+    const multiple = upsampler!.stage.resizable?.multiple;
+    const window = multiple ? passWindow(pass.mask, pass.size, low, multiple) : null;
+    const side = window?.side ?? pass.size;
+    const respacing = large && side * side >= large.pixels ? large.respacing : upRespacing;
+    return { window, schedule: createSchedule(upsampler!.stage.noiseSchedule, respacing, upsampler!.stage.diffusionSteps, upStart) };
+  });
   const noise = options.noise ?? new SeededNoise(request.seed);
-  const overallTotal = steps + passes.length * (upSchedule?.numSteps ?? 0);
+  const overallTotal = steps + plans.reduce((sum, p) => sum + p.schedule.numSteps, 0);
   const progressFor = (pass: number) => {
-    const before = pass === 0 ? 0 : steps + (pass - 1) * upSchedule!.numSteps;
+    const before = pass === 0 ? 0 : steps + plans.slice(0, pass - 1).reduce((sum, p) => sum + p.schedule.numSteps, 0);
     return (p: StageProgress) => options.onProgress?.({ ...p, pass, overallStep: before + p.step, overallTotal });
   };
   const common = { noise, signal: options.signal, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
@@ -158,10 +168,9 @@ export async function inpaint(
   for (const [i, pass] of passes.entries()) {
     if (options.signal?.aborted) throw new CancelledError();
     const lowRes = quantize8Bit(image);
-    const startImage = upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size) : undefined;
-    // The model runs on the hole's square only where the graph can (pass-window.ts); the rest is the photo's.
-    const multiple = upsampler!.stage.resizable?.multiple;
-    const window = multiple ? passWindow(pass.mask, pass.size, size, multiple) : null;
+    // Outside the pass's square (where there is one) the output is the crop's own pixels.
+    const { window, schedule } = plans[i];
+    const startImage = upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size, window ?? undefined) : undefined;
     const cut = (x: Float32Array, channels: number) => (window ? cutWindow(x, channels, pass.size, window) : x);
     const runSize = window?.side ?? pass.size;
     const onProgress = progressFor(i + 1);
@@ -173,13 +182,13 @@ export async function inpaint(
       eta: request.upsamplerEta ?? defaults.upsamplerSampler?.eta ?? common.eta,
       prompt: request.prompt,
       guidanceScale: 1, // the upsampler runs on the prompt alone
-      schedule: upSchedule!,
+      schedule,
       image: cut(pass.image, 3),
       mask: cut(pass.mask, 1),
       size: runSize,
       lowRes: window ? cutWindow(lowRes, 3, size, lowResWindow(window, pass.size / size)) : lowRes,
       lowResSize: window ? window.side / (pass.size / size) : size,
-      startImage: startImage && cut(startImage, 3),
+      startImage,
       startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
     });
     image = window ? pasteWindow(pass.image, generated, 3, pass.size, window) : generated;

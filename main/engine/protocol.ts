@@ -43,8 +43,8 @@ export const ImageFormat = z.enum(['jpeg', 'png', 'webp']);
 export type ImageFormat = z.infer<typeof ImageFormat>;
 
 /**
- * How large a resizable upsampler may generate (upsample-plan.ts): "standard" up to 512 px, "high" up to
- * 1024 px, each never beyond the crop's own resolution. Bundles with a fixed-size upsampler ignore it.
+ * How large a resizable upsampler may generate (upsample-plan.ts): "standard" up to 1024 px, "high" up to
+ * 1536 px, each never beyond the crop's own resolution. Bundles with a fixed-size upsampler ignore it.
  */
 export const Detail = z.enum(['standard', 'high']);
 export type Detail = z.infer<typeof Detail>;

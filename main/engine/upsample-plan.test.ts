@@ -17,7 +17,7 @@ test('a resizable upsampler generates at the crop\'s own resolution, rounded up 
 
 test('Detail caps the output side; larger outputs run in passes of at most 4x', () => {
   assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'standard'), [DETAIL_MAX_SIZE.standard / 4, DETAIL_MAX_SIZE.standard]);
-  assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'high'), [256, DETAIL_MAX_SIZE.high]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'high'), [96, 384, DETAIL_MAX_SIZE.high]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
   assert.deepEqual(upsamplerSizes({ ...resizable, resizable: { ...resizable.resizable, maxSize: 600 } }, 64, 1600, 'high'), [192, 576]);
 });

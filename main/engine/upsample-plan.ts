@@ -9,7 +9,7 @@ import type { Stage } from './bundle/schema.ts';
 import type { Detail } from './protocol.ts';
 
 /** The largest output side per Detail setting (the default chosen by time: bench:engine). */
-export const DETAIL_MAX_SIZE: Record<Detail, number> = { standard: 768, high: 1024 };
+export const DETAIL_MAX_SIZE: Record<Detail, number> = { standard: 1024, high: 1536 };
 
 /** The most one pass enlarges: the factors the default upsampler trained on go to 8, its best detail is at 2-4. */
 export const PASS_FACTOR = 4;

@@ -43,12 +43,14 @@ RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsamp
 # band: a hole across a clear sky and grass keeps the grass's grain (sunset 0.56 -> 0.78 with the retrained upsampler).
 # lockBaseColours: the hole's local colour means (4-px boxes at 512) put back to the base's, under the upsampler's
 # detail: it drifted them (a sky in a hole turned pale); 1 MP seam 0.798 -> 0.83, sunset's Fill 0.065 -> 0.058.
-UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "trailing3", "upsamplerStart": 401, "upsamplerTemperature": 1.0,
+UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "trailing3", "largePass": {"pixels": 250000, "respacing": "trailing2"},
+                      "upsamplerStart": 401, "upsamplerTemperature": 1.0,
                       "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
                       "detail": "standard", "matchDetail": True, "detailGainMax": 3.0, "detailWindow": 96,
                       "matchCoarseDetail": True, "chromaRadius": 2, "lockBaseColours": True}
 # What DDIM recipes recorded before then ran: DDIM eta 0.5, 5 steps from t = 400 (defaults.samplers.ddim).
-DDIM_UPSAMPLER = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerSampler": {"sampler": "ddim", "eta": 0.5}}
+DDIM_UPSAMPLER = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
+                  "largePass": None}
 
 
 def bundle_defaults(manifest_defaults: dict, overrides: dict) -> dict:

@@ -40,6 +40,9 @@ export const StageSchema = z.object({
   parameters: z.number().int().nonnegative(),
 });
 
+/** schema.ts defaults.largePass: fewer upsampler steps for a pass over many pixels. */
+const LargePass = z.object({ pixels: z.number().int().positive(), respacing: upsamplerRespacing }).strict();
+
 export const BundleSchema = z
   .object({
     format: z.literal('glide-inpaint-bundle'),
@@ -57,6 +60,12 @@ export const BundleSchema = z
       seamTone: z.boolean().optional(),
       baseRespacing: respacing,
       upsamplerRespacing: upsamplerRespacing.optional(),
+      /**
+       * A pass that runs over at least `pixels` pixels (its square: pass-window.ts) takes `respacing` instead
+       * of upsamplerRespacing: fewer steps where each costs most (a 12 MP photo's hole at 1024 px), so an
+       * edit's time stays within Standard's budget (bench:engine).
+       */
+      largePass: LargePass.optional(),
       upsamplerTemperature: z.number().positive().max(2).optional(),
       /**
        * The upsampler starts from its low-res input enlarged and noised to a timestep below this one, its
@@ -99,6 +108,8 @@ export const BundleSchema = z
         upsamplerRespacing: upsamplerRespacing.optional(),
         upsamplerStart: z.number().int().positive().optional(),
         upsamplerSampler: z.object({ sampler: SamplerName, eta: z.number().min(0).max(1) }).strict().optional(),
+        /** null: every pass takes the sampler's upsamplerRespacing (a recipe from before largePass). */
+        largePass: LargePass.nullable().optional(),
         fillPatches: z.boolean().optional(),
       }).strict()).optional(),
     }),

@@ -44,7 +44,7 @@ test('the default model: a recipe recorded under its old defaults (DDIM 25) reso
   assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
   const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
   // (Fill too: with the membrane it had then, not fillPatches.)
-  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false });
+  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, largePass: null });
   // A new edit: the base on the new default sampler, the upsampler on its own (DDIM eta 0.5, 3 steps from t = 400).
   const now = resolveSampling(manifest.defaults, {}, 1000);
   assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing, now.upsamplerStart, now.fillPatches], ['ddim', 0.5, 'trailing3', 401, true]);
@@ -60,9 +60,9 @@ test("OpenAI's bundles (the app's converter and convert_official.py): a notebook
 
 test("a sampler's own settings fall back to the defaults' key by key; a step count keeps its spacing's family", () => {
   const d: Defaults = { guidanceScale: 3, sampler: 'dpmpp2m', eta: 0, baseRespacing: 'trailing10', upsamplerRespacing: 'logsnr6', samplers: { ddim: { baseRespacing: 'ddim25', eta: 0.5 } } };
-  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'dpmpp2m', upsamplerEta: 0, fillPatches: false });
+  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'dpmpp2m', upsamplerEta: 0, fillPatches: false, largePass: null });
   assert.deepEqual(resolveSampling(d, { steps: 8 }, 1000).respacing, 'trailing8');
-  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false });
+  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, largePass: null });
   assert.equal(resolveSampling(d, { sampler: 'ddim', steps: 10 }, 1000).respacing, 'ddim10');
   assert.equal(resolveSampling(d, { sampler: 'ddpm' }, 1000).respacing, 'trailing10', 'a sampler without settings of its own takes the defaults');
   // An upsampler with a sampler of its own keeps it whatever the base runs.
@@ -78,6 +78,11 @@ test("a sampler's own settings fall back to the defaults' key by key; a step cou
   };
   const pick = (r: ReturnType<typeof resolveSampling>) => [r.upsamplerRespacing, r.upsamplerStart, r.upsamplerSampler, r.upsamplerEta];
   assert.deepEqual(pick(resolveSampling(upChanged, { sampler: 'ddim' }, 1000)), ['ddim5', 500, 'ddim', 0.5]);
+  // Fewer steps for large passes: the defaults' unless the sampler's own says none (a recipe from before them).
+  const large = { pixels: 250000, respacing: 'trailing2' };
+  const withLarge: Defaults = { ...upChanged, largePass: large, samplers: { ddim: { ...upChanged.samplers!.ddim, largePass: null } } };
+  assert.deepEqual(resolveSampling(withLarge, {}, 1000).largePass, large);
+  assert.equal(resolveSampling(withLarge, { sampler: 'ddim' }, 1000).largePass, null);
   assert.deepEqual(pick(resolveSampling(upChanged, {}, 1000)), ['logsnr3', 401, 'dpmpp2m', 0]);
   assert.deepEqual(pick(resolveSampling(upChanged, { sampler: 'ddpm' }, 1000)), ['logsnr3', 401, 'dpmpp2m', 0]);
 });

@@ -31,6 +31,8 @@ export interface Sampling {
   upsamplerEta: number;
   /** Fill's target from patches of the surroundings (the sampler's own setting, else the bundle's). */
   fillPatches: boolean;
+  /** Fewer upsampler steps for a pass over many pixels (the sampler's own, else the bundle's; null: none). */
+  largePass: { pixels: number; respacing: string } | null;
 }
 
 /**
@@ -59,6 +61,7 @@ export function resolveSampling(
     upsamplerSampler: own.upsamplerSampler?.sampler ?? defaults.upsamplerSampler?.sampler ?? sampler,
     upsamplerEta: own.upsamplerSampler?.eta ?? defaults.upsamplerSampler?.eta ?? eta,
     fillPatches: own.fillPatches ?? defaults.fillPatches ?? false,
+    largePass: own.largePass === undefined ? (defaults.largePass ?? null) : own.largePass,
   };
 }
 
@@ -77,7 +80,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches, largePass } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -120,6 +123,7 @@ export async function runEdit(
         sampler: resolved.sampler,
         eta,
         upsamplerRespacing,
+        largePass,
         upsamplerStart,
         fillPatches,
         upsamplerSampler,
