@@ -242,12 +242,15 @@ const COARSE_RADII = [2, 4, 8, 16];
  * each band is the difference of two blurs, its strength the median |band| of luminance, in the hole and
  * in the known pixels around it, both far enough from the hole's edge that the blur does not straddle it.
  * Never up. The upsampler's texture is as strong on a clear sky as on a meadow; on the sky the
- * surroundings have none and the hole read as a mottled disc. Returns the gains used, finest first.
+ * surroundings have none and the hole read as a mottled disc. Returns the gains used, finest first. `scale`:
+ * x is this many times smaller than the image the radii are meant for (a half-size copy: 2).
  */
-export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: number): number[] {
+export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: number, scale = 1): number[] {
   const plane = size * size;
-  const reach = 2 * COARSE_RADII[COARSE_RADII.length - 1] + 2;
-  const outside = holeDistance(keep, size, reach + BAND);
+  const radii = COARSE_RADII.map((r) => r / scale);
+  const bandWidth = BAND / scale;
+  const reach = 2 * radii[radii.length - 1] + 2;
+  const outside = holeDistance(keep, size, reach + bandWidth);
   const inverse = new Float32Array(plane);
   for (let p = 0; p < plane; p++) inverse[p] = keep[p] < 0.5 ? 1 : 0;
   const inside = holeDistance(inverse, size, reach + 1);
@@ -255,16 +258,16 @@ export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: num
   // Blurred copies of each channel and of luminance at each radius.
   const blurred = (v: Float32Array, r: number) => { const out = v.slice(); boxBlurPlane(out, size, r); boxBlurPlane(out, size, r); return out; };
   const lum = luminance(x, plane);
-  const levels = [lum, ...COARSE_RADII.map((r) => blurred(lum, r))];
+  const levels = [lum, ...radii.map((r) => blurred(lum, r))];
   const gains: number[] = [1]; // the finest band (below radius 2) is left to matchDetail
   const hole = new Float64Array(plane), band = new Float64Array(plane);
-  for (let k = 1; k < COARSE_RADII.length; k++) {
-    const r = 2 * COARSE_RADII[k] + 2;
+  for (let k = 1; k < radii.length; k++) {
+    const r = 2 * radii[k] + 2;
     const fine = levels[k], coarse = levels[k + 1];
     let nh = 0, nb = 0;
     for (let p = 0; p < plane; p++) {
       if (inside[p] > r) hole[nh++] = Math.abs(fine[p] - coarse[p]);
-      else if (outside[p] > r && outside[p] <= r + BAND) band[nb++] = Math.abs(fine[p] - coarse[p]);
+      else if (outside[p] > r && outside[p] <= r + bandWidth) band[nb++] = Math.abs(fine[p] - coarse[p]);
     }
     const inHole = nh ? select(hole.subarray(0, nh), nh >> 1) : 0;
     gains.push(nh && nb && inHole > 0 ? Math.min(1, select(band.subarray(0, nb), nb >> 1) / inHole) : 1);
@@ -272,12 +275,12 @@ export function matchCoarseDetail(x: Float32Array, keep: Float32Array, size: num
   if (gains.every((g) => g === 1)) return gains;
   for (let c = 0; c < 3; c++) {
     const ch = x.slice(c * plane, (c + 1) * plane);
-    const cl = [ch, ...COARSE_RADII.map((r) => blurred(ch, r))];
+    const cl = [ch, ...radii.map((r) => blurred(ch, r))];
     for (let p = 0; p < plane; p++) {
       if (keep[p] >= 0.5) continue;
       // The finest level (below radius 2) is left to matchDetail; here: the bands between, then the coarsest blur.
       let v = cl[cl.length - 1][p] + (cl[0][p] - cl[1][p]);
-      for (let k = 0; k < COARSE_RADII.length - 1; k++) v += gains[k + 1] * (cl[k + 1][p] - cl[k + 2][p]);
+      for (let k = 0; k < radii.length - 1; k++) v += gains[k + 1] * (cl[k + 1][p] - cl[k + 2][p]);
       x[c * plane + p] = v;
     }
   }

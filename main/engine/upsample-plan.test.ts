@@ -18,7 +18,7 @@ test('a resizable upsampler generates at the crop\'s own resolution, rounded up 
 test('Detail caps the output side; larger outputs run in passes of at most 4x', () => {
   assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'standard'), [DETAIL_MAX_SIZE.standard / 4, DETAIL_MAX_SIZE.standard]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 1600, 'high'), [96, 384, DETAIL_MAX_SIZE.high]);
-  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 760, 'high'), [192, 768]);
   assert.deepEqual(upsamplerSizes({ ...resizable, resizable: { ...resizable.resizable, maxSize: 600 } }, 64, 1600, 'high'), [192, 576]);
 });
 
@@ -30,8 +30,9 @@ test('a pass below enlarges by a whole factor where one is near, so the pass can
   // 480 from 160 (3x), not from 128 (3.75x); 576 from 192 (3x), not 160 (3.6x)
   assert.deepEqual(upsamplerSizes(resizable, 64, 470, 'standard'), [160, 480]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 570, 'high'), [192, 576]);
-  // 704 = 22 x 32: its nearest divisor (352) would need a pass more, so 192 (3.67x) stays
-  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
-  // 544 = 17 x 32 has none
-  assert.deepEqual(upsamplerSizes(resizable, 64, 540, 'high'), [160, 544]);
+  // 544 = 17 x 32 and 992 = 31 x 32 have none: the next size up that has one
+  assert.deepEqual(upsamplerSizes(resizable, 64, 540, 'high'), [192, 576]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 966, 'standard'), [256, 1024]);
+  // 704: its nearest divisor (352) would need a pass more below it; 736 = 23 x 32 has none; 768 from 192
+  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 768]);
 });

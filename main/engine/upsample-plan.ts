@@ -38,7 +38,12 @@ export function upsamplerSizes(stage: Pick<Stage, 'imageSize' | 'resizable'>, ba
   const factor = Math.min(PASS_FACTOR, r.maxFactor);
   const cap = Math.min(DETAIL_MAX_SIZE[detail], r.maxSize - (r.maxSize % r.multiple));
   const smallest = roundUp(Math.min(2 * baseSize, cap), r.multiple);
-  const sizes = [Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap))];
+  let top = Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap));
+  // A last pass that enlarges by a whole factor runs on the hole's square alone (pass-window.ts): where this
+  // size has no such pass below it (992 = 31 x 32), the next size up that has one (1024, from 256).
+  const whole = (s: number) => s <= baseSize * factor || s % passBelow(s, factor, r.multiple, baseSize * factor) === 0;
+  for (let s = top; s <= cap && !whole(top); s += r.multiple) if (whole(s)) top = s;
+  const sizes = [top];
   while (sizes[0] > baseSize * factor) {
     const below = passBelow(sizes[0], factor, r.multiple, baseSize * factor);
     if (below >= sizes[0]) break;
