@@ -33,6 +33,7 @@ test('a pass below enlarges by a whole factor where one is near, so the pass can
   // 544 = 17 x 32 and 992 = 31 x 32 have none: the next size up that has one
   assert.deepEqual(upsamplerSizes(resizable, 64, 540, 'high'), [192, 576]);
   assert.deepEqual(upsamplerSizes(resizable, 64, 966, 'standard'), [256, 1024]);
-  // 704: its nearest divisor (352) would need a pass more below it; 736 = 23 x 32 has none; 768 from 192
-  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 768]);
+  // ... at most 1/16 larger: 704's nearest divisor (352) would need a pass more below it, 736 has none, 768 is 9% more
+  assert.deepEqual(upsamplerSizes(resizable, 64, 700, 'high'), [192, 704]);
+  assert.deepEqual(upsamplerSizes(resizable, 64, 410, 'high'), [128, 416]);
 });
