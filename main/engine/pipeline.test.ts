@@ -290,3 +290,12 @@ test('dpmpp2m on trailing steps: each step carries the previous x0 (the stage is
   assert.deepEqual(r.image, x);
   assert.ok(maxAbsDiff(calls[3].x, ddimOnly) > 1e-3, 'the second-order term moved the trajectory');
 });
+
+test('with noise in its steps, DDIM and DPM-Solver++ draw none for the step to t = 0 (it adds none); DDPM draws every step', async () => {
+  for (const [sampler, eta, expected] of [['ddim', 0.5, [0, 1]], ['dpmpp2m', 0.5, [0, 1]], ['ddpm', 0, [0, 1, 2]]] as const) {
+    const steps: number[] = [];
+    const counting: NoiseSource = { next(draw, length) { if (draw.kind === 'step') steps.push(draw.step); return new Float32Array(length).fill(0.1); } };
+    await inpaint(baseOnly, smallRequest({ sampler, eta, steps: 3 }), { noise: counting });
+    assert.deepEqual(steps, expected, sampler);
+  }
+});

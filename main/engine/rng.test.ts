@@ -48,3 +48,13 @@ test('different seeds give different noise; bad seeds are refused', () => {
   assert.throws(() => new SeededNoise(-1), RangeError);
   assert.throws(() => new SeededNoise(1.5), RangeError);
 });
+
+test('fill gives the values nextGaussian gives one by one, across draws of odd and even sizes', () => {
+  for (const seed of [0, 7, 2 ** 32 - 1]) {
+    const filled = new SeededNoise(seed), single = new SeededNoise(seed);
+    for (const length of [1, 6, 999, 2, 3, 1000]) {
+      const values = filled.fill(new Float32Array(length));
+      for (let i = 0; i < length; i++) assert.equal(values[i], Math.fround(single.nextGaussian()), `seed ${seed}, a draw of ${length}, value ${i}`);
+    }
+  }
+});
