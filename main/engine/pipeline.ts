@@ -172,7 +172,7 @@ export async function inpaint(
     const { window, schedule } = plans[i];
     const startImage = upStart !== undefined && upStart < upsampler!.stage.diffusionSteps ? enlargeBilinear(lowRes, size, pass.size, window ?? undefined) : undefined;
     const cut = (x: Float32Array, channels: number) => (window ? cutWindow(x, channels, pass.size, window) : x);
-    const runSize = window?.side ?? pass.size;
+    const lowWindow = window && lowResWindow(window, pass.size / size);
     const onProgress = progressFor(i + 1);
     const generated = await runStage({
       ...common,
@@ -185,9 +185,9 @@ export async function inpaint(
       schedule,
       image: cut(pass.image, 3),
       mask: cut(pass.mask, 1),
-      size: runSize,
-      lowRes: window ? cutWindow(lowRes, 3, size, lowResWindow(window, pass.size / size)) : lowRes,
-      lowResSize: window ? window.side / (pass.size / size) : size,
+      size: window?.side ?? pass.size,
+      lowRes: lowWindow ? cutWindow(lowRes, 3, size, lowWindow) : lowRes,
+      lowResSize: lowWindow?.side ?? size,
       startImage,
       startNoiseScale: defaults.upsamplerTemperature ?? UPSAMPLER_TEMPERATURE,
     });

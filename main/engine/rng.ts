@@ -32,34 +32,36 @@ function splitMix64(state: { x: bigint }): bigint {
   return z ^ (z >> 31n);
 }
 
-const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
-
 /** xoshiro128**: uniform unsigned 32-bit integers. */
 export class Xoshiro128 {
-  /** xoshiro's 128 bits; SeededNoise.fill steps it in local variables. */
-  readonly state = new Uint32Array(4);
+  // The 128 bits as four int32 fields (a typed array cost SeededNoise.fill a third of its speed).
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
 
   /** `seed`: an integer in 0..2^53-1 (the app uses 0..2^32-1). */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
     const state = { x: BigInt(seed) };
-    for (let i = 0; i < 4; i += 2) {
-      const z = splitMix64(state); // two consecutive outputs are never both zero, so the state is valid
-      this.state[i] = Number(z & 0xffffffffn);
-      this.state[i + 1] = Number(z >> 32n);
-    }
+    // two consecutive outputs are never both zero, so the state is valid
+    const a = splitMix64(state), b = splitMix64(state);
+    this.s0 = Number(a & 0xffffffffn) | 0;
+    this.s1 = Number(a >> 32n) | 0;
+    this.s2 = Number(b & 0xffffffffn) | 0;
+    this.s3 = Number(b >> 32n) | 0;
   }
 
   nextUint32(): number {
-    const s = this.state;
-    const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1] << 9) >>> 0;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
+    const m = Math.imul(this.s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0; // rotl(s1 * 5, 7) * 9
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21); // rotl(s3, 11)
     return result;
   }
 
@@ -95,37 +97,22 @@ export class SeededNoise implements NoiseSource {
   }
 
   /**
-   * Fills `out` with standard normals (rounded to float32): the values nextGaussian would give, with the
-   * generator's state in local variables and the pairs written together (an edit draws millions; this is
-   * about 1.5x as fast: 50 against 73 ns a value).
+   * Fills `out` with standard normals (rounded to float32): the values nextGaussian would give, the pairs
+   * written together (an edit draws millions).
    */
   fill(out: Float32Array): Float32Array {
     let i = 0;
     if (this.spare !== null && out.length) { out[i++] = this.spare; this.spare = null; }
-    const state = this.rng.state;
-    let s0 = state[0] | 0, s1 = state[1] | 0, s2 = state[2] | 0, s3 = state[3] | 0;
-    const next = () => {
-      const m = Math.imul(s1, 5);
-      const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      return r;
-    };
+    const rng = this.rng;
     for (; i < out.length; i += 2) {
-      const u1 = 1 - ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
-      const u2 = ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+      const u1 = 1 - rng.nextDouble();
+      const u2 = rng.nextDouble();
       const r = Math.sqrt(-2 * Math.log(u1));
       const theta = 2 * Math.PI * u2;
       out[i] = r * Math.cos(theta);
       if (i + 1 < out.length) out[i + 1] = r * Math.sin(theta);
       else this.spare = r * Math.sin(theta);
     }
-    state[0] = s0; state[1] = s1; state[2] = s2; state[3] = s3;
     return out;
   }
 

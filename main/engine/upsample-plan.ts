@@ -41,13 +41,14 @@ export function upsamplerSizes(stage: Pick<Stage, 'imageSize' | 'resizable'>, ba
   const factor = Math.min(PASS_FACTOR, r.maxFactor);
   const cap = Math.min(DETAIL_MAX_SIZE[detail], r.maxSize - (r.maxSize % r.multiple));
   const smallest = roundUp(Math.min(2 * baseSize, cap), r.multiple);
-  let top = Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap));
+  const own = Math.max(smallest, Math.min(roundUp(cropSide, r.multiple), cap));
   // A last pass that enlarges by a whole factor runs on the hole's square alone (pass-window.ts): where this
   // size has no such pass below it (992 = 31 x 32), the next size up that has one (1024, from 256), if that is
   // at most BUMP larger. (picos at 1 MP, 416 -> 480 from 160: sharpness 0.70 -> 0.52.)
   const whole = (s: number) => s <= baseSize * factor || s % passBelow(s, factor, r.multiple, baseSize * factor) === 0;
-  for (let s = top; s <= Math.min(cap, top * (1 + BUMP)) && !whole(top); s += r.multiple) if (whole(s)) top = s;
-  const sizes = [top];
+  let top = own;
+  while (!whole(top) && top + r.multiple <= Math.min(cap, own * (1 + BUMP))) top += r.multiple;
+  const sizes = [whole(top) ? top : own];
   while (sizes[0] > baseSize * factor) {
     const below = passBelow(sizes[0], factor, r.multiple, baseSize * factor);
     if (below >= sizes[0]) break;
