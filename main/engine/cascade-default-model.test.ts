@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { withDefaults } from '../../test-support/bundle-variants.ts';
 import { DEFAULT_BUNDLE_DIR } from '../../test-support/paths.ts';
 import { type LoadedBundle, loadBundle } from './bundle/load.ts';
 import type { Box } from './compositing/box.ts';
@@ -108,27 +109,42 @@ test('cancel stops within one step of either stage', async (t) => {
   }
 });
 
-test('the upsampled hole has detail: its high frequencies are not those of the 64-px base scaled up', async (t) => {
-  // A hole over the cat's striped fur: the base alone, scaled ~3.5x, is a soft blob.
-  const box = { x: 120, y: 40, width: 150, height: 150 };
-  const req = await request(box, temporaryDirectory(t), { prompt: '' });
-  const { candidates } = await runEdit(bundle, req, new AbortController().signal, () => {});
-  const patch = candidates[0];
-  const lum = async (file: string) => {
-    const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height };
-  };
-  const img = await lum(patch.path);
-  // Mean |Laplacian| in the hole's centre (patch coordinates).
+/** Mean |Laplacian| of the luminance in the centre of `box`'s hole (0.6 of its width), in the edit's patch. */
+async function holeCentreLaplacian(patch: { path: string; x: number; y: number }, box: Box): Promise<number> {
+  const { data, info } = await sharp(patch.path).greyscale().raw().toBuffer({ resolveWithObject: true });
   const cx = box.x + box.width / 2 - patch.x, cy = box.y + box.height / 2 - patch.y, r = box.width * 0.3;
   let sum = 0, n = 0;
   for (let y = Math.round(cy - r); y < cy + r; y++) for (let x = Math.round(cx - r); x < cx + r; x++) {
-    const p = y * img.width + x;
-    sum += Math.abs(4 * img.data[p] - img.data[p - 1] - img.data[p + 1] - img.data[p - img.width] - img.data[p + img.width]);
+    const p = y * info.width + x;
+    sum += Math.abs(4 * data[p] - data[p - 1] - data[p + 1] - data[p - info.width] - data[p + info.width]);
     n++;
   }
+  return sum / n;
+}
+
+/** A hole over the cat's striped fur: the 64-px base alone, scaled ~3.5x, is a soft blob. */
+const FUR = { x: 120, y: 40, width: 150, height: 150 };
+
+test('the upsampled hole has detail: its high frequencies are not those of the 64-px base scaled up', async (t) => {
+  // Fill, with the upsampler drawing it (not fill-texture.ts's patches).
+  const upsampled = await loadBundle(withDefaults(bundleDir, { ...bundle.manifest.defaults, fillTexture: false }), { provider: 'cpu' });
+  t.after(() => upsampled.release());
+  const events: EditProgress[] = [];
+  const { candidates } = await runEdit(upsampled, await request(FUR, temporaryDirectory(t), { prompt: '' }), new AbortController().signal, (p) => events.push(p));
+  assert.ok(events.some((e) => e.stage === 'upsampler'));
   // A 64-px base bilinearly scaled ~3.7x has mean |Laplacian| well under 1 level; the photo's fur ~6.
-  assert.ok(sum / n > 1.5, `mean |Laplacian| in the hole ${(sum / n).toFixed(2)}`);
+  const detail = await holeCentreLaplacian(candidates[0], FUR);
+  assert.ok(detail > 1.5, `mean |Laplacian| in the hole ${detail.toFixed(2)}`);
+});
+
+test("Fill re-draws the hole with the photo's patches on the base's layout: no upsampler step runs, the hole has the fur's grain", async (t) => {
+  assert.equal(bundle.manifest.defaults.fillTexture, true);
+  const events: EditProgress[] = [];
+  const { candidates } = await runEdit(bundle, await request(FUR, temporaryDirectory(t), { prompt: '' }), new AbortController().signal, (p) => events.push(p));
+  assert.ok(events.every((e) => e.stage === 'base' && e.overallTotal === 4), 'progress counts the base stage only');
+  const detail = await holeCentreLaplacian(candidates[0], FUR);
+  // The fur around the hole: mean |Laplacian| ~6 levels; the base scaled up, under 1.
+  assert.ok(detail > 3, `mean |Laplacian| in the hole ${detail.toFixed(2)}`);
 });
 
 test('an upsampler pass runs on the hole\'s square, not the whole crop; outside it the crop is kept exactly', async () => {
@@ -174,7 +190,7 @@ test('a pass over at least largePass.pixels takes its respacing; progress counts
   for (const largePass of [{ pixels: 128 * 128, respacing: 'trailing2' }, { pixels: 128 * 128 + 1, respacing: 'trailing2' }, null]) {
     const events: { stage: string; overallTotal: number }[] = [];
     await inpaint(bundle, {
-      ...crop(64), upsampler: [{ size: 128, ...crop(128) }], largePass, prompt: '', guidanceScale: 4, steps: 2, respacing: 'trailing2', sampler: 'dpmpp2m', seed: 1,
+      ...crop(64), upsampler: [{ size: 128, ...crop(128) }], largePass, prompt: 'a red circle', guidanceScale: 4, steps: 2, respacing: 'trailing2', sampler: 'dpmpp2m', seed: 1,
     }, { onProgress: (p) => events.push(p) });
     const expected = largePass && largePass.pixels <= 128 * 128 ? upSteps('trailing2') : upSteps(d.upsamplerRespacing!);
     assert.equal(events.filter((e) => e.stage === 'upsampler').length, expected, JSON.stringify(largePass));

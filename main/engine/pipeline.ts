@@ -1,6 +1,7 @@
 /**
  * GLIDE inpainting at model resolution: the base stage, then the upsampler when the bundle has one, once
- * per pass of the upsample plan (upsample-plan.ts), each pass upsampling the one before.
+ * per pass of the upsample plan (upsample-plan.ts), each pass upsampling the one before. A Fill on a bundle with
+ * fillTexture runs the base stage only, then draws the hole at the last pass's size from the photo (fill-texture.ts).
  * Crops, resizing and blending into the photo happen elsewhere; this takes and returns model-sized
  * float images in [-1, 1].
  *
@@ -10,7 +11,9 @@
  * reference runs whose noise is given).
  */
 import type { LoadedBundle } from './bundle/load.ts';
+import type { Box } from './compositing/box.ts';
 import { enlargeBilinear } from './bilinear.ts';
+import { textureFromSurroundings } from './fill-texture.ts';
 import { finishHole } from './hole-finish.ts';
 import { CancelledError } from './errors.ts';
 import { cutWindow, lowResWindow, passWindow, pasteWindow } from './pass-window.ts';
@@ -36,6 +39,8 @@ export interface UpsamplerPass {
   image: Float32Array;
   /** [1, 1, size, size]: 1 keep, 0 generate. */
   mask: Float32Array;
+  /** The part of the square inside the photo, in this size's pixels (the rest repeats the photo's edge); default: all of it. */
+  photo?: Box;
 }
 
 /** GLIDE's notebook values, used if a bundle with an upsampler leaves them out. */
@@ -79,6 +84,11 @@ export interface InpaintRequest {
   fill?: boolean;
   /** With fill: pull toward the hole completed from patches (fill-completion.ts); default: the bundle's fillPatches. */
   fillPatches?: boolean;
+  /**
+   * With fill and an upsampler: the hole at the last pass's size drawn with patches of the photo on the base
+   * stage's layout (fill-texture.ts), and no upsampler pass run; default: the bundle's fillTexture.
+   */
+  fillTexture?: boolean;
 }
 
 export interface InpaintOptions {
@@ -111,6 +121,16 @@ export function quantize8Bit(x: Float32Array): Float32Array {
   return out;
 }
 
+/** The crop at `pass`'s size with its hole re-drawn from patches of the photo, the base result enlarged as the layout. */
+function textureOnBase(pass: UpsamplerPass, baseImage: Float32Array, baseSize: number, signal?: AbortSignal): Float32Array {
+  const image = pass.image.slice();
+  const layout = enlargeBilinear(baseImage, baseSize, pass.size);
+  const plane = pass.size * pass.size;
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) if (pass.mask[p] < 0.5) image[c * plane + p] = layout[c * plane + p];
+  textureFromSurroundings(image, pass.mask, pass.size, signal, pass.photo);
+  return image;
+}
+
 export async function inpaint(
   bundle: Pick<LoadedBundle, 'manifest' | 'stages'>,
   request: InpaintRequest,
@@ -122,8 +142,13 @@ export async function inpaint(
   if (!Number.isInteger(steps) || steps < 1 || steps > base.stage.diffusionSteps) {
     throw new RangeError(`steps must be an integer in 1..${base.stage.diffusionSteps}, got ${steps}`);
   }
-  const passes = upsampler ? (request.upsampler ?? []) : [];
-  if (upsampler && !passes.length) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
+  const planned = upsampler ? (request.upsampler ?? []) : [];
+  if (upsampler && !planned.length) throw new RangeError('this bundle has an upsampler: the request needs the crop at its size');
+  // An empty prompt is Fill: continue the surroundings, draw nothing new (fill-guide.ts).
+  const fill = request.fill ?? request.prompt.trim() === '';
+  // Fill's texture from the photo instead of the upsampler (fill-texture.ts): the passes only give its size.
+  const texture = fill && planned.length > 0 && (request.fillTexture ?? defaults.fillTexture ?? false);
+  const passes = texture ? [] : planned;
   const baseSchedule = createSchedule(base.stage.noiseSchedule, request.respacing ?? String(steps), base.stage.diffusionSteps);
   if (baseSchedule.numSteps !== steps) throw new RangeError(`respacing ${request.respacing} does not give ${steps} steps`);
   // Below the schedule's end, the upsampler starts from its low-res input enlarged and noised (not from noise).
@@ -146,8 +171,6 @@ export async function inpaint(
     return (p: StageProgress) => options.onProgress?.({ ...p, pass, overallStep: before + p.step, overallTotal });
   };
   const common = { noise, signal: options.signal, preview: options.preview, sampler: request.sampler, eta: request.eta ?? defaults.eta };
-  // An empty prompt is Fill: continue the surroundings, draw nothing new (fill-guide.ts).
-  const fill = request.fill ?? request.prompt.trim() === '';
 
   let image = await runStage({
     ...common,
@@ -195,5 +218,10 @@ export async function inpaint(
     size = pass.size;
   }
   if (passes.length) finishHole(image, passes[passes.length - 1].mask, size, quantize8Bit(baseImage), base.stage.imageSize, defaults);
+  if (texture) {
+    const last = planned[planned.length - 1];
+    image = textureOnBase(last, quantize8Bit(baseImage), base.stage.imageSize, options.signal);
+    size = last.size;
+  }
   return { image, size, baseImage };
 }

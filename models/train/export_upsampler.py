@@ -43,14 +43,17 @@ RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsamp
 # band: a hole across a clear sky and grass keeps the grass's grain (sunset 0.56 -> 0.78 with the retrained upsampler).
 # lockBaseColours: the hole's local colour means (4-px boxes at 512) put back to the base's, under the upsampler's
 # detail: it drifted them (a sky in a hole turned pale); 1 MP seam 0.798 -> 0.83, sunset's Fill 0.065 -> 0.058.
+# fillTexture (main/engine/fill-texture.ts; since 3 December 2026): Fill's hole at the last pass's size is drawn with
+# patches of the photo on the base stage's layout, and no upsampler pass runs: the upsampler's grain over a soft
+# image showed as a frosted disc at 100%. models/README.md, "Fill", has the figures.
 UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "trailing3", "largePass": {"pixels": 250000, "respacing": "trailing2"},
                       "upsamplerStart": 401, "upsamplerTemperature": 1.0,
                       "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
                       "detail": "standard", "matchDetail": True, "detailGainMax": 3.0, "detailWindow": 96,
-                      "matchCoarseDetail": True, "chromaRadius": 2, "lockBaseColours": True}
+                      "matchCoarseDetail": True, "chromaRadius": 2, "lockBaseColours": True, "fillTexture": True}
 # What DDIM recipes recorded before then ran: DDIM eta 0.5, 5 steps from t = 400 (defaults.samplers.ddim).
 DDIM_UPSAMPLER = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
-                  "largePass": None}
+                  "largePass": None, "fillTexture": False}
 
 
 def bundle_defaults(manifest_defaults: dict, overrides: dict) -> dict:

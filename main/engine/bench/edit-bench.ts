@@ -107,6 +107,19 @@ export const editBench: Bench = {
           for (const [stage, ms] of stageMs) figures.push({ name: `${what}: ${stage}`, value: median(ms), unit: 'ms', note: `${steps.get(stage)} steps (the first includes cutting the crop); ${rounds(ms)}` });
           figures.push({ name: `${what}: whole edit`, value: median(totals), unit: 'ms', note: `${rounds(totals)}; ${note}` });
         }
+        // Fill (an empty prompt): the base stage, then the hole drawn from the photo's patches (fill-texture.ts) where the bundle says so.
+        const fillTotals: number[] = [], afterBase: number[] = [];
+        for (let round = 0; round < EDIT_ROUNDS; round++) {
+          const t1 = performance.now();
+          let baseDone = t1;
+          const { done } = host.edit({ source: { imagePath: photo }, mask, outDir: dir, settings: { prompt: '', seed: 1, candidates: 1, preview: false } }, () => { baseDone = performance.now(); });
+          await done;
+          fillTotals.push(performance.now() - t1);
+          afterBase.push(performance.now() - baseDone);
+        }
+        const fillWhat = `${scale.label} photo, hole ${2 * scale.r} px, Fill`;
+        figures.push({ name: `${fillWhat}: after the last step's event`, value: median(afterBase), unit: 'ms', note: `the texture (where the bundle has fillTexture) and the paste-back; median of ${EDIT_ROUNDS}` });
+        figures.push({ name: `${fillWhat}: whole edit`, value: median(fillTotals), unit: 'ms', note: `median of ${EDIT_ROUNDS}, fastest ${Math.min(...fillTotals).toFixed(0)} ms` });
       }
       const rss = peakRssMiB(host.pid);
       if (rss !== undefined) figures.push({ name: 'engine process peak RSS', value: rss, unit: 'MiB', note: 'VmHWM after load and both edits' });

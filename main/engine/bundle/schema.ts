@@ -95,6 +95,11 @@ export const BundleSchema = z
       chromaRadius: z.number().int().min(1).max(8).optional(),
       /** Fill pulls toward the hole completed from patches of its surroundings, not only the smooth membrane of its border (fill-completion.ts). */
       fillPatches: z.boolean().optional(),
+      /**
+       * Fill's hole is drawn with patches of the photo at the last pass's size, on the base stage's layout,
+       * instead of by the upsampler (fill-texture.ts). Needs an upsampler's plan (its output size).
+       */
+      fillTexture: z.boolean().optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
@@ -111,6 +116,7 @@ export const BundleSchema = z
         /** null: every pass takes the sampler's upsamplerRespacing (a recipe from before largePass). */
         largePass: LargePass.nullable().optional(),
         fillPatches: z.boolean().optional(),
+        fillTexture: z.boolean().optional(),
       }).strict()).optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),

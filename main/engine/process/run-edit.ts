@@ -7,6 +7,8 @@
 import type { LoadedBundle } from '../bundle/load.ts';
 import type { Bundle } from '../bundle/schema.ts';
 import type { BlendPlans } from '../compositing/blend-region.ts';
+import type { Box } from '../compositing/box.ts';
+import type { CropPlan } from '../compositing/crop-plan.ts';
 import { prepareEditCrop, pasteBack } from '../compositing/edit-crop.ts';
 import { previewPng } from '../compositing/preview.ts';
 import { CancelledError, EngineError } from '../errors.ts';
@@ -31,6 +33,8 @@ export interface Sampling {
   upsamplerEta: number;
   /** Fill's target from patches of the surroundings (the sampler's own setting, else the bundle's). */
   fillPatches: boolean;
+  /** Fill's hole drawn with patches of the photo on the base's layout (the sampler's own setting, else the bundle's). */
+  fillTexture: boolean;
   /** Fewer upsampler steps for a pass over many pixels (the sampler's own, else the bundle's; null: none). */
   largePass: { pixels: number; respacing: string } | null;
 }
@@ -61,8 +65,15 @@ export function resolveSampling(
     upsamplerSampler: own.upsamplerSampler?.sampler ?? defaults.upsamplerSampler?.sampler ?? sampler,
     upsamplerEta: own.upsamplerSampler?.eta ?? defaults.upsamplerSampler?.eta ?? eta,
     fillPatches: own.fillPatches ?? defaults.fillPatches ?? false,
+    fillTexture: own.fillTexture ?? defaults.fillTexture ?? false,
     largePass: own.largePass === undefined ? (defaults.largePass ?? null) : own.largePass,
   };
+}
+
+/** The part of the plan's square inside the photo (its box), in the pixels of the square at `size`. */
+function photoInSquare(plan: CropPlan, size: number): Box {
+  const k = size / plan.square.width;
+  return { x: plan.pad.left * k, y: plan.pad.top * k, width: plan.box.width * k, height: plan.box.height * k };
 }
 
 export async function runEdit(
@@ -80,7 +91,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches, largePass } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches, fillTexture, largePass } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -115,7 +126,7 @@ export async function runEdit(
       {
         image: baseInput.image,
         mask: baseInput.keep,
-        upsampler: up ? upInputs.map((u) => ({ size: u.size, image: u.image, mask: u.keep })) : undefined,
+        upsampler: up ? upInputs.map((u) => ({ size: u.size, image: u.image, mask: u.keep, photo: photoInSquare(crop.plan, u.size) })) : undefined,
         prompt: settings.prompt,
         guidanceScale: resolved.guidanceScale,
         steps,
@@ -126,6 +137,7 @@ export async function runEdit(
         largePass,
         upsamplerStart,
         fillPatches,
+        fillTexture,
         upsamplerSampler,
         upsamplerEta,
         seed,
