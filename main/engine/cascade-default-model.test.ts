@@ -147,6 +147,43 @@ test("Fill re-draws the hole with the photo's patches on the base's layout: no u
   assert.ok(detail > 3, `mean |Laplacian| in the hole ${detail.toFixed(2)}`);
 });
 
+test("a prompted edit's refilled background is re-drawn from the photo; the object the prompt drew stays as the upsampler made it", async (t) => {
+  // A small red circle in a large hole over the cat, with and without the background re-drawn (drawn-object.ts, fill-texture.ts).
+  const plain = await loadBundle(withDefaults(bundleDir, { ...bundle.manifest.defaults, backgroundTexture: false }), { provider: 'cpu' });
+  t.after(() => plain.release());
+  assert.equal(bundle.manifest.defaults.backgroundTexture, true);
+  const box = { x: 110, y: 50, width: 200, height: 200 };
+  const edit = async (b: LoadedBundle) => {
+    const { candidates } = await runEdit(b, await request(box, temporaryDirectory(t), { prompt: 'a small red circle' }), new AbortController().signal, () => {});
+    const { data, info } = await sharp(candidates[0].path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { data, info, x: candidates[0].x, y: candidates[0].y };
+  };
+  const textured = await edit(bundle), upsampled = await edit(plain);
+  const { data, info } = upsampled;
+  const red = (p: number) => data[3 * p] > 140 && data[3 * p + 1] < 90 && data[3 * p + 2] < 90;
+  // The hole's inner 80% (the feather is outside it): the object's pixels (red, and not beside other colours) and the rest.
+  const cx = box.x + box.width / 2 - upsampled.x, cy = box.y + box.height / 2 - upsampled.y, r = 0.4 * box.width;
+  // The paste-back shifts each candidate's tone to its seam (seam-correction.ts, a smooth field), so the object is compared
+  // with that shift taken out: each channel's mean difference over the object.
+  const inner: { p: number; kind: 'object' | 'background' }[] = [];
+  for (let y = Math.ceil(cy - r); y < cy + r; y++) for (let x = Math.ceil(cx - r); x < cx + r; x++) {
+    if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) continue;
+    const p = y * info.width + x;
+    const around = [p - 2, p + 2, p - 2 * info.width, p + 2 * info.width];
+    if (red(p) && around.every(red)) inner.push({ p, kind: 'object' });
+    else if (!red(p) && around.every((q) => !red(q))) inner.push({ p, kind: 'background' });
+  }
+  const objectPixels = inner.filter((i) => i.kind === 'object').map((i) => i.p);
+  const shift = [0, 1, 2].map((c) => objectPixels.reduce((sum, p) => sum + textured.data[3 * p + c] - data[3 * p + c], 0) / objectPixels.length);
+  const same = (p: number) => [0, 1, 2].every((c) => Math.abs(textured.data[3 * p + c] - data[3 * p + c] - shift[c]) <= 3);
+  const object = objectPixels.length, objectSame = objectPixels.filter(same).length;
+  const backgroundPixels = inner.filter((i) => i.kind === 'background').map((i) => i.p);
+  const background = backgroundPixels.length, backgroundChanged = backgroundPixels.filter((p) => !same(p)).length;
+  assert.ok(object > 0.1 * Math.PI * r * r, `a red object was drawn (${object} px)`);
+  assert.ok(objectSame / object > 0.85, `${((100 * objectSame) / object).toFixed(1)}% of the object's pixels kept`);
+  assert.ok(backgroundChanged / background > 0.6, `${((100 * backgroundChanged) / background).toFixed(1)}% of the background re-drawn`);
+});
+
 test('an upsampler pass runs on the hole\'s square, not the whole crop; outside it the crop is kept exactly', async () => {
   // A 512-px pass (from 128: 4x) over a hole of 160 px: the graph sees the hole's box plus the margin.
   const crop = (n: number) => {

@@ -1,7 +1,8 @@
 /**
  * GLIDE inpainting at model resolution: the base stage, then the upsampler when the bundle has one, once
  * per pass of the upsample plan (upsample-plan.ts), each pass upsampling the one before. A Fill on a bundle with
- * fillTexture runs the base stage only, then draws the hole at the last pass's size from the photo (fill-texture.ts).
+ * fillTexture runs the base stage only, then draws the hole at the last pass's size from the photo (fill-texture.ts);
+ * with backgroundTexture, a prompted edit's hole around the object it drew (drawn-object.ts) is re-drawn so too.
  * Crops, resizing and blending into the photo happen elsewhere; this takes and returns model-sized
  * float images in [-1, 1].
  *
@@ -13,6 +14,7 @@
 import type { LoadedBundle } from './bundle/load.ts';
 import type { Box } from './compositing/box.ts';
 import { enlargeBilinear } from './bilinear.ts';
+import { drawnObject } from './drawn-object.ts';
 import { textureFromSurroundings } from './fill-texture.ts';
 import { finishHole } from './hole-finish.ts';
 import { CancelledError } from './errors.ts';
@@ -89,6 +91,11 @@ export interface InpaintRequest {
    * stage's layout (fill-texture.ts), and no upsampler pass run; default: the bundle's fillTexture.
    */
   fillTexture?: boolean;
+  /**
+   * With a prompt and an upsampler: after the last pass, the hole's refilled background (drawn-object.ts: what is
+   * not the object the prompt drew) re-drawn with patches of the photo (fill-texture.ts); default: the bundle's.
+   */
+  backgroundTexture?: boolean;
 }
 
 export interface InpaintOptions {
@@ -129,6 +136,23 @@ function textureOnBase(pass: UpsamplerPass, baseImage: Float32Array, baseSize: n
   for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) if (pass.mask[p] < 0.5) image[c * plane + p] = layout[c * plane + p];
   textureFromSurroundings(image, pass.mask, pass.size, signal, pass.photo);
   return image;
+}
+
+/** `image` (at `pass`'s size) with the hole's pixels outside `object` (at `baseSize`) re-drawn from patches of the photo, the object kept. */
+function textureAroundObject(image: Float32Array, pass: UpsamplerPass, object: Uint8Array, baseSize: number, signal?: AbortSignal): void {
+  const size = pass.size;
+  const keep = new Float32Array(size * size).fill(1);
+  const drawn = new Uint8Array(size * size);
+  for (let y = 0; y < size; y++) {
+    const row = Math.floor((y * baseSize) / size) * baseSize;
+    for (let x = 0; x < size; x++) {
+      const p = y * size + x;
+      if (pass.mask[p] >= 0.5) continue;
+      if (object[row + Math.floor((x * baseSize) / size)]) drawn[p] = 1;
+      else keep[p] = 0;
+    }
+  }
+  textureFromSurroundings(image, keep, size, signal, pass.photo, drawn);
 }
 
 export async function inpaint(
@@ -218,6 +242,10 @@ export async function inpaint(
     size = pass.size;
   }
   if (passes.length) finishHole(image, passes[passes.length - 1].mask, size, quantize8Bit(baseImage), base.stage.imageSize, defaults);
+  if (passes.length && !fill && (request.backgroundTexture ?? defaults.backgroundTexture ?? false)) {
+    const object = drawnObject(quantize8Bit(baseImage), request.image, request.mask, base.stage.imageSize);
+    if (object) textureAroundObject(image, passes[passes.length - 1], object, base.stage.imageSize, options.signal);
+  }
   if (texture) {
     const last = planned[planned.length - 1];
     image = textureOnBase(last, quantize8Bit(baseImage), base.stage.imageSize, options.signal);

@@ -46,14 +46,18 @@ RESIZABLE = {"multiple": SIZE_MULTIPLE, "maxSize": 2048, "maxFactor": max(upsamp
 # fillTexture (main/engine/fill-texture.ts; since 3 December 2026): Fill's hole at the last pass's size is drawn with
 # patches of the photo on the base stage's layout, and no upsampler pass runs: the upsampler's grain over a soft
 # image showed as a frosted disc at 100%. models/README.md, "Fill", has the figures.
+# backgroundTexture (main/engine/drawn-object.ts): a prompted edit's refilled background, what is not the object the
+# prompt drew, is re-drawn the same way after the last pass: it was the blurred disc around every object.
 UPSAMPLER_DEFAULTS = {"upsamplerRespacing": "trailing3", "largePass": {"pixels": 250000, "respacing": "trailing2"},
                       "upsamplerStart": 401, "upsamplerTemperature": 1.0,
                       "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
                       "detail": "standard", "matchDetail": True, "detailGainMax": 3.0, "detailWindow": 96,
-                      "matchCoarseDetail": True, "chromaRadius": 2, "lockBaseColours": True, "fillTexture": True}
+                      "matchCoarseDetail": True, "chromaRadius": 2, "lockBaseColours": True, "fillTexture": True,
+                      "backgroundTexture": True}
 # What DDIM recipes recorded before then ran: DDIM eta 0.5, 5 steps from t = 400 (defaults.samplers.ddim).
 DDIM_UPSAMPLER = {"upsamplerRespacing": "ddim5", "upsamplerStart": 500, "upsamplerSampler": {"sampler": "ddim", "eta": 0.5},
-                  "largePass": None, "fillTexture": False}
+                  "largePass": None, "fillTexture": False,
+                  "backgroundTexture": False}
 
 
 def bundle_defaults(manifest_defaults: dict, overrides: dict) -> dict:

@@ -100,6 +100,12 @@ export const BundleSchema = z
        * instead of by the upsampler (fill-texture.ts). Needs an upsampler's plan (its output size).
        */
       fillTexture: z.boolean().optional(),
+      /**
+       * A prompted edit's refilled background (what is not the drawn object: drawn-object.ts) re-drawn with patches
+       * of the photo after the upsampler's last pass (fill-texture.ts), where that pass is no larger than its Detail
+       * setting allows (upsample-plan.ts BACKGROUND_TEXTURE_MAX_SIZE).
+       */
+      backgroundTexture: z.boolean().optional(),
       /** How large a resizable upsampler may work (upsample-plan.ts); default "standard". */
       detail: Detail.optional(),
       /**
@@ -117,6 +123,7 @@ export const BundleSchema = z
         largePass: LargePass.nullable().optional(),
         fillPatches: z.boolean().optional(),
         fillTexture: z.boolean().optional(),
+        backgroundTexture: z.boolean().optional(),
       }).strict()).optional(),
     }),
     files: z.record(fileName, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),

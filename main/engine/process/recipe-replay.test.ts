@@ -43,11 +43,11 @@ test('the default model: a recipe recorded under its old defaults (DDIM 25) reso
   const { manifest } = await readManifest(DEFAULT_BUNDLE_DIR);
   assertReplays(DEFAULT_MODEL_BEFORE, manifest.defaults);
   const old = resolveSampling(manifest.defaults, { guidanceScale: 4, steps: 25, sampler: 'ddim' }, 1000);
-  // (Fill too: with the membrane it had then, not fillPatches, and drawn by the upsampler, not fillTexture.)
-  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, fillTexture: false, largePass: null });
+  // (Fill too: with the membrane it had then, not fillPatches, and drawn by the upsampler, not fillTexture; a prompted edit's background too.)
+  assert.deepEqual(old, { resolved: { guidanceScale: 4, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'ddim5', upsamplerStart: 500, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, fillTexture: false, backgroundTexture: false, largePass: null });
   // A new edit: the base on the new default sampler, the upsampler on its own (DDIM eta 0.5, 3 steps from t = 400).
   const now = resolveSampling(manifest.defaults, {}, 1000);
-  assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing, now.upsamplerStart, now.fillPatches, now.fillTexture], ['ddim', 0.5, 'trailing3', 401, true, true]);
+  assert.deepEqual([now.upsamplerSampler, now.upsamplerEta, now.upsamplerRespacing, now.upsamplerStart, now.fillPatches, now.fillTexture, now.backgroundTexture], ['ddim', 0.5, 'trailing3', 401, true, true, true]);
 });
 
 test("OpenAI's bundles (the app's converter and convert_official.py): a notebook recipe (DDPM 100) resolves as it ran", async () => {
@@ -60,9 +60,9 @@ test("OpenAI's bundles (the app's converter and convert_official.py): a notebook
 
 test("a sampler's own settings fall back to the defaults' key by key; a step count keeps its spacing's family", () => {
   const d: Defaults = { guidanceScale: 3, sampler: 'dpmpp2m', eta: 0, baseRespacing: 'trailing10', upsamplerRespacing: 'logsnr6', samplers: { ddim: { baseRespacing: 'ddim25', eta: 0.5 } } };
-  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'dpmpp2m', upsamplerEta: 0, fillPatches: false, fillTexture: false, largePass: null });
+  assert.deepEqual(resolveSampling(d, {}, 1000), { resolved: { guidanceScale: 3, steps: 10, sampler: 'dpmpp2m' }, respacing: 'trailing10', eta: 0, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'dpmpp2m', upsamplerEta: 0, fillPatches: false, fillTexture: false, backgroundTexture: false, largePass: null });
   assert.deepEqual(resolveSampling(d, { steps: 8 }, 1000).respacing, 'trailing8');
-  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, fillTexture: false, largePass: null });
+  assert.deepEqual(resolveSampling(d, { sampler: 'ddim' }, 1000), { resolved: { guidanceScale: 3, steps: 25, sampler: 'ddim' }, respacing: 'ddim25', eta: 0.5, upsamplerRespacing: 'logsnr6', upsamplerStart: undefined, upsamplerSampler: 'ddim', upsamplerEta: 0.5, fillPatches: false, fillTexture: false, backgroundTexture: false, largePass: null });
   assert.equal(resolveSampling(d, { sampler: 'ddim', steps: 10 }, 1000).respacing, 'ddim10');
   assert.equal(resolveSampling(d, { sampler: 'ddpm' }, 1000).respacing, 'trailing10', 'a sampler without settings of its own takes the defaults');
   // An upsampler with a sampler of its own keeps it whatever the base runs.
@@ -107,7 +107,8 @@ test('byte for byte: an edit made under the default model\'s old defaults, repla
   // Only the sampling defaults are the old ones: a change of the others (detailGainMax since then) is another
   // bundle.json, so another model version to a recipe (its model.sha256), not a sampler change.
   const { manifest: shipped } = await readManifest(DEFAULT_BUNDLE_DIR);
-  const { guidanceScale, sampler, eta, baseRespacing, samplers, upsamplerSampler, ...others } = shipped.defaults;
+  // (The texture settings are sampling too: a recipe from before them ran without.)
+  const { guidanceScale, sampler, eta, baseRespacing, samplers, upsamplerSampler, fillPatches, fillTexture, backgroundTexture, ...others } = shipped.defaults;
   const ran = await edit(withDefaults(DEFAULT_BUNDLE_DIR, { ...others, ...DEFAULT_MODEL_BEFORE }), {});
   assert.deepEqual(ran.recipe, { guidanceScale: 4, steps: 25, sampler: 'ddim', detail: 'standard' });
   const replayed = await edit(DEFAULT_BUNDLE_DIR, ran.recipe);

@@ -15,7 +15,7 @@ import { CancelledError, EngineError } from '../errors.ts';
 import { type InpaintProgress, inpaint } from '../pipeline.ts';
 import type { Candidate, EditSettings, ResolvedSettings, SamplerName } from '../protocol.ts';
 import { respacingWithSteps, spaceTimesteps } from '../sampler.ts';
-import { upsamplerSizes } from '../upsample-plan.ts';
+import { BACKGROUND_TEXTURE_MAX_SIZE, upsamplerSizes } from '../upsample-plan.ts';
 import type { EditProgress, EditRequest } from './engine-work.ts';
 
 /** How an edit samples: the settings a recipe records, and what they imply for this bundle. */
@@ -35,6 +35,8 @@ export interface Sampling {
   fillPatches: boolean;
   /** Fill's hole drawn with patches of the photo on the base's layout (the sampler's own setting, else the bundle's). */
   fillTexture: boolean;
+  /** A prompted edit's background re-drawn from the photo's patches (the sampler's own setting, else the bundle's). */
+  backgroundTexture: boolean;
   /** Fewer upsampler steps for a pass over many pixels (the sampler's own, else the bundle's; null: none). */
   largePass: { pixels: number; respacing: string } | null;
 }
@@ -66,6 +68,7 @@ export function resolveSampling(
     upsamplerEta: own.upsamplerSampler?.eta ?? defaults.upsamplerSampler?.eta ?? eta,
     fillPatches: own.fillPatches ?? defaults.fillPatches ?? false,
     fillTexture: own.fillTexture ?? defaults.fillTexture ?? false,
+    backgroundTexture: own.backgroundTexture ?? defaults.backgroundTexture ?? false,
     largePass: own.largePass === undefined ? (defaults.largePass ?? null) : own.largePass,
   };
 }
@@ -91,7 +94,7 @@ export async function runEdit(
     throw new EngineError('bad-request', `This model takes at most ${T} steps; choose fewer steps.`);
   }
   const sampling = resolveSampling(manifest.defaults, settings, T);
-  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches, fillTexture, largePass } = sampling;
+  const { respacing, eta, upsamplerRespacing, upsamplerStart, upsamplerSampler, upsamplerEta, fillPatches, fillTexture, backgroundTexture, largePass } = sampling;
   const steps = sampling.resolved.steps;
   const resolved: ResolvedSettings = {
     ...sampling.resolved,
@@ -138,6 +141,7 @@ export async function runEdit(
         upsamplerStart,
         fillPatches,
         fillTexture,
+        backgroundTexture: backgroundTexture && up !== undefined && upInputs[upInputs.length - 1].size <= BACKGROUND_TEXTURE_MAX_SIZE[resolved.detail ?? 'standard'],
         upsamplerSampler,
         upsamplerEta,
         seed,
