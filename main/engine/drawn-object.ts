@@ -1,7 +1,8 @@
 /**
  * Which of the hole's pixels the prompt drew (the object) and which refill the photo around it, at the
  * base stage's size: a hole pixel whose colour is farther than OBJECT_DISTANCE from the colour of every
- * known pixel of the crop is the object's, and the object is grown by OBJECT_GROW px to take in its edge.
+ * known pixel of the crop is the object's; the object then takes the touching pixels close to its own mean
+ * colour (OBJECT_SIMILAR) and what it encloses, and is grown by OBJECT_GROW px to take in its edge.
  *
  * Why: the upsampler draws the refilled background as a soft image under a fine grain, a blurred disc
  * around every object at 100%; fill-texture.ts can re-draw that part from the photo's own patches if it
@@ -29,7 +30,7 @@ const MAX_SHARE = 0.9;
 export function drawnObject(drawn: Float32Array, crop: Float32Array, keep: Float32Array, size: number): Uint8Array | null {
   const plane = size * size;
   const level = (x: Float32Array, i: number) => (x[i] + 1) * 127.5;
-  // The known colours, a few of each (their 4-level bins), so the search stays short on a large crop.
+  // The known colours, one for each 4-level bin they fall in, so the search stays short.
   const seen = new Set<number>();
   const known: number[] = [];
   for (let p = 0; p < plane; p++) {
