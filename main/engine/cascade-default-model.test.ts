@@ -23,7 +23,7 @@ import { passWindow, WINDOW_MARGIN } from './pass-window.ts';
 import { inpaint } from './pipeline.ts';
 import { EditRequest } from './protocol.ts';
 import { createSchedule } from './sampler.ts';
-import { upsamplerSizes } from './upsample-plan.ts';
+import { BACKGROUND_TEXTURE_MAX_SIZE, upsamplerSizes } from './upsample-plan.ts';
 
 const bundleDir = process.env.GLIDE_CASCADE_BUNDLE ?? DEFAULT_BUNDLE_DIR;
 const W = 451;
@@ -182,6 +182,26 @@ test("a prompted edit's refilled background is re-drawn from the photo; the obje
   assert.ok(object > 0.1 * Math.PI * r * r, `a red object was drawn (${object} px)`);
   assert.ok(objectSame / object > 0.85, `${((100 * objectSame) / object).toFixed(1)}% of the object's pixels kept`);
   assert.ok(backgroundChanged / background > 0.6, `${((100 * backgroundChanged) / background).toFixed(1)}% of the background re-drawn`);
+});
+
+test('Detail Standard re-draws the background only up to BACKGROUND_TEXTURE_MAX_SIZE; High above it too', async (t) => {
+  // The cat enlarged to 1200 x 798 and a 500-px hole: an 800-px crop, an 800-px last pass.
+  const dir = temporaryDirectory(t);
+  const photo = path.join(dir, 'cat-large.png');
+  await sharp(CHELSEA).resize(1200).png().toFile(photo);
+  const box = { x: 350, y: 150, width: 500, height: 500 };
+  const mask = new Uint8Array(await ellipseMask(1200, 798, box));
+  const plain = await loadBundle(withDefaults(bundleDir, { ...bundle.manifest.defaults, backgroundTexture: false }), { provider: 'cpu' });
+  t.after(() => plain.release());
+  const patch = async (b: LoadedBundle, detail: 'standard' | 'high') => {
+    const req = EditRequest.parse({ type: 'edit', id: 'e1', source: { imagePath: photo }, mask, outDir: temporaryDirectory(t), settings: { prompt: 'a small red circle', seed: 3, steps: 4, preview: false, detail } });
+    const { candidates } = await runEdit(b, req, new AbortController().signal, () => {});
+    return { bytes: await sharp(candidates[0].path).raw().toBuffer(), size: upsamplerSizes(bundle.manifest.stages.upsampler!, 64, 800, detail).at(-1)! };
+  };
+  const standard = await patch(bundle, 'standard');
+  assert.ok(standard.size > BACKGROUND_TEXTURE_MAX_SIZE.standard && standard.size <= BACKGROUND_TEXTURE_MAX_SIZE.high, `an ${standard.size}-px last pass`);
+  assert.ok(standard.bytes.equals((await patch(plain, 'standard')).bytes), 'Standard: the same bytes as without backgroundTexture');
+  assert.ok(!(await patch(bundle, 'high')).bytes.equals((await patch(plain, 'high')).bytes), 'High: the background is re-drawn');
 });
 
 test('an upsampler pass runs on the hole\'s square, not the whole crop; outside it the crop is kept exactly', async () => {
