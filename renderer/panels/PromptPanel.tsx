@@ -56,7 +56,7 @@ export function PromptPanel() {
           />
         </label>
         {defaults?.detail && (
-          <label title="How large the model generates: Standard up to 1024 px, High up to 1536 px (slower), never beyond the photo's own pixels">
+          <label title="How large the model generates: Standard up to 1024 px, High up to 1536 px (slower), never beyond the photo's own pixels. Around a drawn object the hole is re-drawn from the photo's own texture: Standard up to 768 px, High at every size">
             Detail
             <select aria-label="Detail" value={run.detail ?? defaults.detail} onChange={(e) => actions.setRun({ detail: e.target.value as Detail })}>
               <option value="standard">Standard</option>
