@@ -21,10 +21,11 @@ const R = 3;
 /** The coarsest level's side: the pyramid halves the square down to this. */
 const COARSEST = 64;
 /**
- * Search-and-vote rounds at the coarsest level, and at each level above it but the finest. The finest takes
- * the level below's matches, doubled, and copies each pixel from its own: searching there too (1.4 s of 2.1 s
- * at 512 px) changed nothing visible on the real photos. 2 and 1 rounds gave the 4 and 2 rounds' Fill figures
- * on the 1 MP real photos (sharpness median 0.72 / 0.71, seam 0.79 / 0.79, novelty <= 0.004) with half the search.
+ * Search-and-vote rounds at the coarsest level, and at each searched level above it (up to SEARCH_UP_TO). The
+ * full-size hole takes the last searched level's matches and copies each pixel from where they point: searching
+ * at full size too (1.4 s of 2.1 s at 512 px) changed nothing visible on the real photos. 2 and 1 rounds gave the
+ * 4 and 2 rounds' Fill figures on the 1 MP real photos (sharpness median 0.72 / 0.71, seam 0.79 / 0.79, novelty
+ * <= 0.004) with half the search.
  */
 const COARSE_ROUNDS = 2;
 const LEVEL_ROUNDS = 1;
@@ -35,8 +36,9 @@ const LEVEL_ROUNDS = 1;
  */
 const LEVEL_REACH = 8;
 /**
- * Levels above this side (but the finest, which copies) only carry the matches up: for a 1024-px output the
- * 512-px level's search took 0.9 s of 2.3 at 12 MP, and without it picos' rock face looked the same at 100%.
+ * Levels above this side are not searched: the full-size hole copies from the matches of the last level at or
+ * below it. For a 1024-px output the 512-px level's search took 0.9 s of 2.3 at 12 MP, and without it picos'
+ * rock face looked the same at 100%.
  */
 const SEARCH_UP_TO = 256;
 /** PatchMatch sweeps per round. */

@@ -241,14 +241,16 @@ export async function inpaint(
     image = window ? pasteWindow(pass.image, generated, 3, pass.size, window) : generated;
     size = pass.size;
   }
-  if (passes.length) finishHole(image, passes[passes.length - 1].mask, size, quantize8Bit(baseImage), base.stage.imageSize, defaults);
+  // The base's result as the upsampler saw it: what the finishing, the object and Fill's layout read.
+  const baseSeen = quantize8Bit(baseImage);
+  if (passes.length) finishHole(image, passes[passes.length - 1].mask, size, baseSeen, base.stage.imageSize, defaults);
   if (passes.length && !fill && (request.backgroundTexture ?? defaults.backgroundTexture ?? false)) {
-    const object = drawnObject(quantize8Bit(baseImage), request.image, request.mask, base.stage.imageSize);
+    const object = drawnObject(baseSeen, request.image, request.mask, base.stage.imageSize);
     if (object) textureAroundObject(image, passes[passes.length - 1], object, base.stage.imageSize, options.signal);
   }
   if (texture) {
     const last = planned[planned.length - 1];
-    image = textureOnBase(last, quantize8Bit(baseImage), base.stage.imageSize, options.signal);
+    image = textureOnBase(last, baseSeen, base.stage.imageSize, options.signal);
     size = last.size;
   }
   return { image, size, baseImage };
